@@ -1,0 +1,1 @@
+"""The HTTP shell: the FastAPI app, its tiers, keys, limits, negotiation and errors."""

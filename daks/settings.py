@@ -1,0 +1,38 @@
+"""All configuration in one place, read from `DAKS_*` environment variables (or a `.env`).
+
+Only the shells (`api`, `cli`) read it; the core takes plain values.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DAKS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="where the embedded SQLite file and exports live"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; empty means SQLite in the data directory"
+    )
+    base_url: str = Field(
+        default="http://localhost:8000", description="public base of every minted IRI"
+    )
+    redis_url: str | None = Field(default=None, description="rate-limit storage shared by workers")
+    default_timezone: str = "Europe/Brussels"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'daks.sqlite').as_posix()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,20 @@
+"""Every table, imported here so that `SQLModel.metadata` is complete wherever the store is
+used (migrations, `create_all` in tests). Instants are epoch seconds (UTC) in BIGINT
+columns: exact, portable between SQLite and PostgreSQL, cheap to compare and bucket."""
+
+from daks.store.tables.context import Event, Weather
+from daks.store.tables.imports import ImportBatch, ReadingCorrection
+from daks.store.tables.readings import Reading, Sensor
+from daks.store.tables.registry import Place, Town, ZoneMember
+
+__all__ = [
+    "Event",
+    "ImportBatch",
+    "Place",
+    "Reading",
+    "ReadingCorrection",
+    "Sensor",
+    "Town",
+    "Weather",
+    "ZoneMember",
+]
