@@ -1,0 +1,470 @@
+"""Importing a vendor file: parse it with its adapter, place every counter, and write its
+readings in one transaction, set-based.
+
+The readings stream into a staging table in chunks (memory does not grow with the file);
+then a few statements compare the staging table with what is stored: duplicates within the
+file are reported and the last one kept, changed values are written to the audit, and one
+upsert writes what is new or changed. A file that is refused, or a process that dies on the
+way, leaves nothing behind: everything happens inside one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, text
+
+from daks.ingest.errors import MalformedFile
+from daks.ingest.formats import by_name, detect
+from daks.ingest.model import Anomaly, EventRecord, ParseContext, Reading, WeatherRecord
+from daks.store.errors import NotFound
+
+CHUNK = 50_000
+_KEY = ("sensor_id", "metric", "direction", "breakdown", "seconds", "start")
+_STAGING_COLUMNS = (*_KEY, "place_id", "value", "coverage", "estimated", "line")
+
+
+@dataclass
+class ImportReport:
+    file: str
+    format: str
+    records: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    weather: int = 0
+    anomalies: list[Anomaly] = field(default_factory=list)
+    new_places: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+    dry_run: bool = False
+
+
+class _DryRun(Exception):
+    """Unwinds the transaction of a dry run once the report is complete."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as raw:
+        while chunk := raw.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    engine: Engine,
+    town_id: str,
+    path: Path,
+    *,
+    format: str = "auto",
+    location: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import one vendor file for a town. Raises `IngestError` (nothing written) when the
+    file is refused; returns the report otherwise (with `dry_run`, nothing is kept)."""
+    adapter = detect(path) if format == "auto" else by_name(format, str(path))
+    report = ImportReport(file=str(path), format=adapter.name, dry_run=dry_run)
+    try:
+        with engine.begin() as conn:
+            town = conn.execute(
+                text("SELECT timezone FROM town WHERE id = :t"), {"t": town_id}
+            ).first()
+            if town is None:
+                raise NotFound(f"no town {town_id!r} (add it with `daks towns add`)")
+            if location is not None:
+                _require_place(conn, town_id, location)
+            ctx = ParseContext(file=str(path), timezone=ZoneInfo(town.timezone))
+            batch_id = _open_batch(conn, town_id, path, adapter.name)
+            report.batch_id = batch_id
+            _Writer(conn, town_id, batch_id, ctx, location, report, progress).run(
+                adapter.parse(path, ctx)
+            )
+            report.anomalies = ctx.anomalies
+            _close_batch(conn, batch_id, ctx, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        report.batch_id = None
+    return report
+
+
+def _require_place(conn: Connection, town_id: str, place_id: str) -> None:
+    row = conn.execute(
+        text("SELECT 1 FROM place WHERE id = :p AND town_id = :t"), {"p": place_id, "t": town_id}
+    ).first()
+    if row is None:
+        raise NotFound(f"no location {place_id!r} in town {town_id!r}")
+
+
+def _open_batch(conn: Connection, town_id: str, path: Path, format_name: str) -> int:
+    row = conn.execute(
+        text(
+            "INSERT INTO import_batch (town_id, file_name, sha256, format, vendor, method, records,"
+            " new, updated, unchanged, anomalies, outcome, imported_at)"
+            " VALUES (:t, :f, :s, :fmt, 'unknown', 'unknown', 0, 0, 0, 0, '[]', 'running', :now)"
+            " RETURNING id"
+        ),
+        {
+            "t": town_id,
+            "f": path.name,
+            "s": file_sha256(path),
+            "fmt": format_name,
+            "now": int(time.time()),
+        },
+    ).one()
+    return int(row.id)
+
+
+def _close_batch(conn: Connection, batch_id: int, ctx: ParseContext, report: ImportReport) -> None:
+    conn.execute(
+        text(
+            "UPDATE import_batch SET vendor = :v, method = :m, records = :r, new = :n, updated = :u,"
+            " unchanged = :c, anomalies = :a, outcome = 'ok' WHERE id = :id"
+        ),
+        {
+            "v": ctx.vendor,
+            "m": ctx.method,
+            "r": report.records,
+            "n": report.new,
+            "u": report.updated,
+            "c": report.unchanged,
+            "a": json.dumps([asdict(a) for a in ctx.anomalies]),
+            "id": batch_id,
+        },
+    )
+
+
+class _Writer:
+    """Streams one file's records into the store inside the caller's transaction."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        town_id: str,
+        batch_id: int,
+        ctx: ParseContext,
+        location: str | None,
+        report: ImportReport,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.conn = conn
+        self.town_id = town_id
+        self.batch_id = batch_id
+        self.ctx = ctx
+        self.location = location
+        self.report = report
+        self.progress = progress
+        self.postgres = conn.dialect.name == "postgresql"
+        self.places = _VendorIndex(conn, town_id)
+        self.sensors: dict[tuple[str, str, str], int] = {}
+        self.counters: dict[str, tuple[str, int]] = {}
+
+    def run(self, records: Iterable[Reading | EventRecord | WeatherRecord]) -> None:
+        self._create_staging()
+        events: list[EventRecord] = []
+        weather: list[WeatherRecord] = []
+        chunk: list[tuple[Any, ...]] = []
+        for record in records:
+            self.report.records += 1
+            if isinstance(record, Reading):
+                chunk.append(self._row(record))
+                if len(chunk) >= CHUNK:
+                    self._stage(chunk)
+                    chunk = []
+            elif isinstance(record, EventRecord):
+                events.append(record)
+            else:
+                weather.append(record)
+        if chunk:
+            self._stage(chunk)
+        self._merge_readings()
+        self._write_events(events)
+        self._write_weather(weather)
+
+    # -- readings ------------------------------------------------------------------------
+
+    def _row(self, r: Reading) -> tuple[Any, ...]:
+        place_id, sensor_id = self._sensor_for(r)
+        return (
+            sensor_id,
+            r.metric.value,
+            r.direction.value,
+            r.breakdown,
+            r.seconds,
+            int(r.start.timestamp()),
+            place_id,
+            r.value,
+            r.coverage,
+            r.estimated,
+            r.line,
+        )
+
+    def _sensor_for(self, r: Reading) -> tuple[str, int]:
+        known = self.counters.get(r.counter)
+        if known is not None:
+            return known
+        if r.counter == "":
+            if self.location is None:
+                raise MalformedFile(
+                    self.ctx.file,
+                    "the file names no counter: pass --location to say which place it measures",
+                    line=r.line,
+                )
+            place_id = self.location
+        else:
+            place_id = (
+                self.location or self.places.find(self.ctx.vendor, r.counter) or self._new_place(r)
+            )
+        key = (place_id, self.ctx.vendor, self.ctx.method)
+        sensor_id = self.sensors.get(key)
+        if sensor_id is None:
+            sensor_id = _sensor(self.conn, *key)
+            self.sensors[key] = sensor_id
+        self.counters[r.counter] = (place_id, sensor_id)
+        return place_id, sensor_id
+
+    def _new_place(self, r: Reading) -> str:
+        place_id = self.places.new_id(r.counter)
+        self.conn.execute(
+            text(
+                "INSERT INTO place (id, town_id, kind, name, vendor_ids, synthetic, created_at)"
+                " VALUES (:id, :t, 'location', :name, :vids, false, :now)"
+            ),
+            {
+                "id": place_id,
+                "t": self.town_id,
+                "name": r.counter,
+                "vids": json.dumps({self.ctx.vendor: [r.counter]}),
+                "now": int(time.time()),
+            },
+        )
+        self.places.add(self.ctx.vendor, r.counter, place_id)
+        self.report.new_places.append(place_id)
+        self.ctx.report(
+            r.line,
+            f"unknown counter {r.counter!r}",
+            f"created location {place_id!r} without geometry; add it to the registry",
+        )
+        return place_id
+
+    def _create_staging(self) -> None:
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS import_staging")
+        self.conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE import_staging ("
+            " sensor_id INTEGER NOT NULL, metric VARCHAR(32) NOT NULL, direction VARCHAR(8) NOT NULL,"
+            " breakdown VARCHAR(64) NOT NULL, seconds INTEGER NOT NULL, start BIGINT NOT NULL,"
+            " place_id VARCHAR(128) NOT NULL, value DOUBLE PRECISION NOT NULL,"
+            " coverage DOUBLE PRECISION NOT NULL, estimated BOOLEAN NOT NULL, line INTEGER NOT NULL)"
+        )
+
+    def _stage(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.postgres:
+            cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(
+                f"COPY import_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in _STAGING_COLUMNS)
+            self.conn.exec_driver_sql(f"INSERT INTO import_staging VALUES ({marks})", rows)
+        if self.progress is not None:
+            self.progress(len(rows))
+
+    def _merge_readings(self) -> None:
+        c = self.conn
+        key = ", ".join(_KEY)
+        c.exec_driver_sql(f"CREATE INDEX import_staging_key ON import_staging ({key}, line)")
+        self._drop_duplicates()
+        match = " AND ".join(f"r.{k} = s.{k}" for k in _KEY)
+        differs = "(r.value <> s.value OR r.coverage <> s.coverage OR r.estimated <> s.estimated)"
+        counts = c.exec_driver_sql(
+            "SELECT COUNT(*) AS total, COUNT(r.sensor_id) AS matched,"
+            f" COALESCE(SUM(CASE WHEN r.sensor_id IS NOT NULL AND {differs} THEN 1 ELSE 0 END), 0) AS changed"
+            f" FROM import_staging s LEFT JOIN reading r ON {match}"
+        ).one()
+        self.report.new = int(counts.total) - int(counts.matched)
+        self.report.updated = int(counts.changed)
+        self.report.unchanged = int(counts.matched) - int(counts.changed)
+        if self.report.updated:
+            c.execute(
+                text(
+                    "INSERT INTO reading_correction (sensor_id, metric, direction, breakdown, seconds,"
+                    " start, old_value, new_value, old_batch_id, batch_id)"
+                    " SELECT r.sensor_id, r.metric, r.direction, r.breakdown, r.seconds, r.start,"
+                    f" r.value, s.value, r.batch_id, :batch FROM import_staging s JOIN reading r ON {match}"
+                    f" WHERE {differs}"
+                ),
+                {"batch": self.batch_id},
+            )
+        if self.report.new or self.report.updated:
+            c.execute(
+                text(
+                    f"INSERT INTO reading ({key}, place_id, value, coverage, estimated, batch_id)"
+                    f" SELECT {key}, place_id, value, coverage, estimated, :batch FROM import_staging"
+                    f" WHERE true ON CONFLICT ({key}) DO UPDATE SET value = excluded.value,"
+                    " coverage = excluded.coverage, estimated = excluded.estimated,"
+                    " batch_id = excluded.batch_id"
+                    " WHERE reading.value <> excluded.value OR reading.coverage <> excluded.coverage"
+                    " OR reading.estimated <> excluded.estimated"
+                ),
+                {"batch": self.batch_id},
+            )
+        c.exec_driver_sql("DROP TABLE import_staging")
+
+    def _drop_duplicates(self) -> None:
+        """The same reading twice in one file: reported; the later line wins."""
+        key = ", ".join(_KEY)
+        duplicates = self.conn.exec_driver_sql(
+            f"SELECT MIN(line) AS first, MAX(line) AS last, COUNT(*) AS n,"
+            f" MIN(value) AS low, MAX(value) AS high FROM import_staging GROUP BY {key}"
+            " HAVING COUNT(*) > 1 ORDER BY MIN(line)"
+        ).all()
+        if not duplicates:
+            return
+        for d in duplicates:
+            same = "the same value" if d.low == d.high else "different values"
+            self.ctx.report(
+                int(d.last),
+                f"duplicate of line {d.first} ({d.n} rows for one reading, {same})",
+                f"kept line {d.last}",
+            )
+        same_key = " AND ".join(f"later.{k} = import_staging.{k}" for k in _KEY)
+        self.conn.exec_driver_sql(
+            "DELETE FROM import_staging WHERE EXISTS (SELECT 1 FROM import_staging later"
+            f" WHERE {same_key} AND later.line > import_staging.line)"
+        )
+
+    # -- events and weather ----------------------------------------------------------------
+
+    def _write_events(self, events: list[EventRecord]) -> None:
+        for e in events:
+            place_id = None
+            if e.place:
+                place_id = self.places.find(self.ctx.vendor, e.place)
+                if place_id is None:
+                    self.ctx.report(
+                        e.line,
+                        f"unknown place {e.place!r} for event {e.uid!r}",
+                        "stored for the whole town",
+                    )
+            self.conn.execute(
+                text(
+                    'INSERT INTO event (town_id, uid, name, kind, start, "end", place_id, rrule, batch_id)'
+                    " VALUES (:t, :uid, :name, :kind, :start, :end, :place, :rrule, :batch)"
+                    " ON CONFLICT (town_id, uid) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+                    ' start = excluded.start, "end" = excluded."end", place_id = excluded.place_id,'
+                    " rrule = excluded.rrule, batch_id = excluded.batch_id"
+                ),
+                {
+                    "t": self.town_id,
+                    "uid": e.uid,
+                    "name": e.name,
+                    "kind": e.kind,
+                    "start": int(e.start.timestamp()),
+                    "end": int(e.end.timestamp()),
+                    "place": place_id,
+                    "rrule": e.rrule,
+                    "batch": self.batch_id,
+                },
+            )
+        self.report.events = len(events)
+
+    def _write_weather(self, weather: list[WeatherRecord]) -> None:
+        if not weather:
+            return
+        self.conn.execute(
+            text(
+                "INSERT INTO weather (town_id, start, seconds, temperature_c, precipitation_mm,"
+                " condition, batch_id) VALUES (:t, :start, :seconds, :temp, :rain, :cond, :batch)"
+                " ON CONFLICT (town_id, start, seconds) DO UPDATE SET"
+                " temperature_c = excluded.temperature_c, precipitation_mm = excluded.precipitation_mm,"
+                " condition = excluded.condition, batch_id = excluded.batch_id"
+            ),
+            [
+                {
+                    "t": self.town_id,
+                    "start": int(w.start.timestamp()),
+                    "seconds": w.seconds,
+                    "temp": w.temperature_c,
+                    "rain": w.precipitation_mm,
+                    "cond": w.condition,
+                    "batch": self.batch_id,
+                }
+                for w in weather
+            ],
+        )
+        self.report.weather = len(weather)
+
+
+def _sensor(conn: Connection, place_id: str, vendor: str, method: str) -> int:
+    params = {"p": place_id, "v": vendor, "m": method}
+    row = conn.execute(
+        text("SELECT id FROM sensor WHERE place_id = :p AND vendor = :v AND method = :m"), params
+    ).first()
+    if row is None:
+        row = conn.execute(
+            text("INSERT INTO sensor (place_id, vendor, method) VALUES (:p, :v, :m) RETURNING id"),
+            params,
+        ).one()
+    return int(row.id)
+
+
+class _VendorIndex:
+    """Finds the place a vendor's counter identifier stands for: through the registry's
+    `vendor_ids` (for this vendor first, then any), else a place id or name of the town."""
+
+    def __init__(self, conn: Connection, town_id: str) -> None:
+        self.by_vendor: dict[tuple[str, str], str] = {}
+        self.any_vendor: dict[str, str] = {}
+        self.taken: set[str] = set()
+        rows = conn.execute(
+            text("SELECT id, name, vendor_ids FROM place WHERE town_id = :t ORDER BY id"),
+            {"t": town_id},
+        ).all()
+        every = conn.execute(text("SELECT id FROM place")).scalars().all()
+        self.taken.update(every)
+        self.town_id = town_id
+        for row in rows:
+            self.any_vendor.setdefault(row.id, row.id)
+            self.any_vendor.setdefault(row.name, row.id)
+            for vendor, idents in json.loads(row.vendor_ids or "{}").items():
+                for ident in idents if isinstance(idents, list) else [idents]:
+                    self.add(vendor, str(ident), row.id)
+
+    def add(self, vendor: str, ident: str, place_id: str) -> None:
+        self.by_vendor[(vendor, ident)] = place_id
+        self.any_vendor.setdefault(ident, place_id)
+        self.taken.add(place_id)
+
+    def find(self, vendor: str, ident: str) -> str | None:
+        return self.by_vendor.get((vendor, ident)) or self.any_vendor.get(ident)
+
+    def new_id(self, counter: str) -> str:
+        words = list(_slug_words(counter))
+        base = f"{self.town_id}-{'-'.join(words)}" if words else f"{self.town_id}-counter"
+        candidate, n = base[:120], 2
+        while candidate in self.taken:
+            candidate, n = f"{base[:115]}-{n}", n + 1
+        return candidate
+
+
+def _slug_words(name: str) -> Iterator[str]:
+    word = []
+    for ch in name.lower():
+        if ch.isascii() and ch.isalnum():
+            word.append(ch)
+        elif word:
+            yield "".join(word)
+            word = []
+    if word:
+        yield "".join(word)
