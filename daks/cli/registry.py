@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from daks.cli.context import EXIT_BAD_INPUT, open_store
+from daks.cli.context import EXIT_BAD_INPUT, open_store, refusals
 from daks.ingest.registry import TownRecord, read_places, read_towns
 from daks.store import registry as store
 from daks.store.db import session_scope
@@ -48,9 +48,10 @@ def towns_add(
 @towns.command("import")
 def towns_import(file: FileArg) -> None:
     """Add or update towns from a CSV in the layout of daks-towns.csv."""
-    records = read_towns(file)
-    with session_scope(open_store()) as session:
-        count = store.upsert_towns(session, records)
+    with refusals():
+        records = read_towns(file)
+        with session_scope(open_store()) as session:
+            count = store.upsert_towns(session, records)
     typer.echo(f"{count} towns saved")
 
 
@@ -71,7 +72,8 @@ def locations_import(
     town: Annotated[str | None, typer.Option(help="town of places that do not name one")] = None,
 ) -> None:
     """Add or update locations, zones and shops from a GeoJSON FeatureCollection or a CSV."""
-    records = read_places(file, default_town=town)
-    with session_scope(open_store()) as session:
-        count = store.upsert_places(session, records)
+    with refusals():
+        records = read_places(file, default_town=town)
+        with session_scope(open_store()) as session:
+            count = store.upsert_places(session, records)
     typer.echo(f"{count} places saved")
