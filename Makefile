@@ -29,3 +29,7 @@ lint: install
 	$(BIN)/ruff format --check daks tests bench
 	$(BIN)/mypy daks
 	$(BIN)/lint-imports
+
+# A new alembic revision from the difference between the tables and the migrations.
+migration: install
+	$(BIN)/python -m daks.store.migrations.new "$(MSG)"
