@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from daks.cli import ingest, registry, serve
+from daks.cli import ingest, keys, registry, serve
 from daks.cli.context import EXIT_BAD_INPUT
 from daks.ingest.errors import IngestError
 from daks.store.errors import StoreError
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(registry.towns, name="towns")
 app.add_typer(registry.locations, name="locations")
+app.add_typer(keys.app, name="keys")
 app.command("serve")(serve.serve)
 app.command("ingest")(ingest.ingest)
 
