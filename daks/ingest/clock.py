@@ -30,6 +30,29 @@ def _ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
     )
 
 
+def place_alone(naive: datetime, tz: ZoneInfo, ctx: ParseContext, line: int) -> datetime | None:
+    """A time that has no series to lean on (an event's start or end): the missing hour is
+    reported and left out (None); the repeated hour is reported and taken at its first
+    occurrence, as there is no twin to tell the two apart. Aware times pass through."""
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    if not _exists(naive, tz):
+        ctx.report(
+            line,
+            f"local time {naive.isoformat(sep=' ')} does not exist in {tz.key} "
+            "(clocks went forward)",
+            "left out",
+        )
+        return None
+    if _ambiguous(naive, tz):
+        ctx.report(
+            line,
+            f"local time {naive.isoformat(sep=' ')} occurs twice in {tz.key} (clocks went back)",
+            "taken at its first occurrence (summer time)",
+        )
+    return to_utc(naive, tz)
+
+
 def to_utc(naive: datetime, tz: ZoneInfo, fold: int = 0) -> datetime:
     return naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
 
@@ -39,14 +62,19 @@ class LocalClock(Generic[T]):
     can be placed now; items in a repeated hour wait for their twin; `finish` reports
     those whose twin never came."""
 
-    def __init__(self, ctx: ParseContext) -> None:
+    def __init__(self, ctx: ParseContext, tz: ZoneInfo | None = None) -> None:
+        # `tz` overrides the town's zone for a feed that is always in one place's local time
+        # (the Leeds feed is UK time whichever town imports it).
         self._ctx = ctx
-        self._tz = ctx.timezone
+        self._tz = tz or ctx.timezone
         self._waiting: dict[tuple[Hashable, datetime], tuple[int, T]] = {}
 
     def place(
         self, naive: datetime, series: Hashable, line: int, item: T
     ) -> Iterator[tuple[datetime, T]]:
+        if naive.tzinfo is not None:
+            yield naive.astimezone(UTC), item
+            return
         if not _exists(naive, self._tz):
             self._ctx.report(
                 line,

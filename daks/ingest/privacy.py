@@ -15,6 +15,7 @@ _IDENTIFIER_WORDS = (
     "mac",
     "macaddress",
     "macaddr",
+    "macadres",
     "hashedmac",
     "machash",
     "bssid",
@@ -23,6 +24,11 @@ _IDENTIFIER_WORDS = (
     "deviceid",
     "deviceidentifier",
     "devicehash",
+    "apparaatid",
+    "toestelid",
+    "visitorid",
+    "userid",
+    "customerid",
     "imei",
     "imsi",
     "msisdn",
@@ -38,17 +44,20 @@ _IDENTIFIER_WORDS = (
     "nummerplaat",
     "kenteken",
     "kennzeichen",
+    "immatriculation",
     "anpr",
     "email",
     "personid",
     "cardnumber",
     "pan",
 )
-_WORDS = re.compile(r"[a-z0-9]+")
+# Words of a name, camelCase split too ("srcMac", "BTMac", "deviceId"), so that a joined
+# name does not hide an identifier word.
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
 def _identifying(name: str) -> bool:
-    words = _WORDS.findall(name.lower())
+    words = [word.lower() for word in _WORDS.findall(name)]
     joined = "".join(words)
     if joined in _IDENTIFIER_WORDS:
         return True

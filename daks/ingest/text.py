@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,11 +92,17 @@ def require_columns(header: list[str], required: list[str], file: str) -> None:
 
 
 def parse_number(raw: str, file: str, line: int, field: str) -> float | None:
-    """A count or amount; "" is missing (None). Accepts a decimal comma."""
+    """A count or amount; "" is missing (None). Accepts a decimal comma. Refuses what
+    `float` would let through but no vendor means: "nan", "inf", "1_000"."""
     text = raw.strip()
     if not text:
         return None
     try:
-        return float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        if "_" in text:
+            raise ValueError(text)
+        value = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
     except ValueError:
         raise MalformedFile(file, f"not a number: {raw!r}", line=line, field=field) from None
+    if not math.isfinite(value):
+        raise MalformedFile(file, f"not a finite number: {raw!r}", line=line, field=field)
+    return value
