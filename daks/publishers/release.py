@@ -1,0 +1,614 @@
+"""The release builder: exact readings in, the cells one tier may see out, with the audit.
+
+Pure: plain values in (readings, the place hierarchy, the policy table), plain values out;
+the store reads and writes them (`daks.store.releases`), the command line composes both.
+
+Blocks. The secondary rule and the audit run per town, metric and local calendar month (a
+*block*), blocks in order. Every relation lives in the block of its total: an ISO week
+belongs to the month of its Sunday, so a week that straddles two months links a block to
+the previous one only, and there the earlier block's decisions are fixed inputs (a further
+suppression the week needs is taken from its days in the later month, or the week itself).
+So a block depends only on its own readings and on the blocks before it, and a rebuild from
+the first month a new import touches gives exactly the cells of a full rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from daks.anonymisation.audit import Disclosure, audit
+from daks.anonymisation.buckets import MEAN, PEAK, Aggregation, Calendar, aggregation_of
+from daks.anonymisation.errors import BucketError, DisclosureError
+from daks.anonymisation.policy import MONEY_METRICS, UNIT_METRICS, Policy, PolicyTable, Tier
+from daks.anonymisation.suppression import protect
+from daks.anonymisation.table import Mark, Table, round_to
+from daks.domain.cells import Cell, CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
+
+TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
+TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
+
+
+class ExactReading(NamedTuple):
+    place: str
+    metric: str
+    direction: str
+    breakdown: str
+    start: int  # epoch seconds, UTC
+    seconds: int
+    value: float
+    coverage: float = 1.0
+    estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceInfo:
+    town: str
+    kind: PlaceKind
+    zone: str | None = None  # a shop's zone (its group)
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    towns: Mapping[str, str]  # town -> IANA time zone
+    places: Mapping[str, PlaceInfo]
+    zones: Mapping[str, tuple[str, ...]]  # zone -> its member locations
+
+
+@dataclass(frozen=True)
+class BuiltRelease:
+    cells: tuple[Cell, ...]  # sorted by key: equal inputs give equal (byte-identical) cells
+    blocks: tuple[str, ...]  # "YYYY-MM" owning each cell, parallel to `cells`
+    policies: dict[str, str]  # metric -> policy name
+    counts: dict[str, int]  # status -> cells
+    checked: int  # cells the audit examined
+    extra_suppressed: int  # cells the audit made the builder hide beyond the two rules
+    towns: dict[str, str] = field(default_factory=dict)  # town -> first block built
+
+
+# (level, place, direction, breakdown, granularity, start)
+Key = tuple[Level, str, str, str, Granularity, int]
+
+
+@dataclass
+class _Bucket:
+    value: float = 0.0
+    measured: float = 0.0  # seconds measured, weighted by coverage
+    members: int = 1  # places expected to measure it
+    estimated: bool = False
+    end: int = 0
+    units: dict[str, float] | None = None  # shop or merchant -> its exact share
+    parts: list[float] | None = None  # MEAN_MAX: the source values it summarises
+
+
+def build_release(
+    readings: Iterable[ExactReading],
+    hierarchy: Hierarchy,
+    policies: PolicyTable,
+    *,
+    tier: Tier = Tier.PUBLIC,
+    since: Mapping[str, str] | None = None,
+    carried: Mapping[CellKey, Status] | None = None,
+    exact_limit: int = 40,
+) -> BuiltRelease:
+    """Cells of every bucket the readings touch, judged by the tier's policies.
+
+    `since` (town -> "YYYY-MM") rebuilds only those towns from that month on; the readings
+    must then start at least a week before it, and `carried` gives the statuses the previous
+    release published for those earlier days. Raises DisclosureError when the audit still
+    finds a disclosure after everything the builder may hide."""
+    grouped: dict[tuple[str, str], list[ExactReading]] = defaultdict(list)
+    for reading in readings:
+        info = hierarchy.places.get(reading.place)
+        if info is None:
+            raise BucketError(f"reading of unknown place {reading.place!r}")
+        if since is not None and info.town not in since:
+            continue
+        grouped[(info.town, reading.metric)].append(reading)
+    cells: list[tuple[str, Cell]] = []
+    checked = extra = 0
+    for town, metric_name in sorted(grouped):
+        metric = Metric(metric_name)
+        policy = policies.policy(tier, metric)
+        calendar = Calendar(hierarchy.towns[town])
+        first = since[town] if since is not None else ""
+        series = _Series(town, metric, policy, calendar, hierarchy)
+        series.aggregate(grouped[(town, metric_name)])
+        made, seen, added = series.judge(first, carried or {}, exact_limit)
+        cells.extend(made)
+        checked += seen
+        extra += added
+    cells.sort(key=lambda bc: _order(bc[1].key))
+    counts: dict[str, int] = {s.value: 0 for s in Status}
+    for _, cell in cells:
+        counts[cell.status.value] += 1
+    return BuiltRelease(
+        cells=tuple(c for _, c in cells),
+        blocks=tuple(b for b, _ in cells),
+        policies=policies.versions(tier),
+        counts=counts,
+        checked=checked,
+        extra_suppressed=extra,
+        towns=dict(since) if since is not None else {t: "" for t, _ in grouped},
+    )
+
+
+def _order(key: CellKey) -> tuple[str, str, str, str, str, str, str, float]:
+    """The store's paging order: (town, level, metric, granularity, place, direction, start)."""
+    return (
+        key.town,
+        key.level.value,
+        key.metric.value,
+        key.granularity.value,
+        key.place,
+        key.direction.value,
+        key.breakdown,
+        key.start.timestamp(),
+    )
+
+
+class _Series:
+    """All cells of one town and metric, and the relations between them."""
+
+    def __init__(
+        self, town: str, metric: Metric, policy: Policy, calendar: Calendar, h: Hierarchy
+    ) -> None:
+        self.town = town
+        self.metric = metric
+        self.policy = policy
+        self.calendar = calendar
+        self.hierarchy = h
+        self.how = aggregation_of(metric)
+        self.unit_metric = metric in UNIT_METRICS
+        self.buckets: dict[Key, _Bucket] = {}
+        self.relations: list[tuple[Key, tuple[Key, ...]]] = []
+        # What each relation is, in the order the singleton rule visits them: a place's own
+        # series first, then directions and breakdowns, then places within places. (The order
+        # decides which cell the rule hides next; this one keeps secondary suppression inside
+        # one place where it can.)
+        self.kinds: list[int] = []
+        self.source: Granularity = Granularity.HOUR
+        self.integral = True
+        self.summarised: dict[Key, tuple[Key, ...]] = {}  # mean/peak cell -> its values
+
+    # -- exact aggregation -------------------------------------------------------------
+
+    def aggregate(self, readings: list[ExactReading]) -> None:
+        source: dict[Key, _Bucket] = {}
+        places = self.hierarchy.places
+        granularities = set()
+        for r in readings:
+            granularity = self._granularity_of(r)
+            granularities.add(granularity)
+            start, end = self.calendar.bucket(r.start, granularity)
+            info = places[r.place]
+            level = Level.ZONE if info.kind is PlaceKind.ZONE else Level.LOCATION
+            key = (level, r.place, r.direction, r.breakdown, granularity, start)
+            bucket = source.get(key)
+            if bucket is None:
+                bucket = source[key] = _Bucket(end=end)
+            bucket.value += r.value
+            bucket.measured += r.coverage * r.seconds
+            bucket.estimated = bucket.estimated or r.estimated
+            if r.value != int(r.value):
+                self.integral = False
+        if len(granularities) > 1:
+            raise BucketError(f"{self.town} {self.metric}: readings of mixed interval lengths")
+        self.source = granularities.pop() if granularities else Granularity.HOUR
+        if self.metric in MONEY_METRICS:
+            self.integral = False
+        for key, bucket in source.items():
+            if places[key[1]].kind is PlaceKind.SHOP:
+                bucket.units = {key[1]: bucket.value}
+            elif self.unit_metric and key[0] is Level.ZONE:
+                bucket.units = {}  # the vendor's zone total: who contributed is unknown
+        self.buckets.update(source)
+        if self.how is Aggregation.SOURCE_ONLY:
+            return
+        self._space(source)
+        self._direction_and_breakdown(self.source)
+        if self.how is Aggregation.SUM:
+            self._time_sums()
+            self._coarser_relations()
+        else:
+            self._time_mean_max()
+
+    def _granularity_of(self, r: ExactReading) -> Granularity:
+        if r.seconds <= 3600:
+            return Granularity.HOUR
+        for granularity in (Granularity.DAY, Granularity.WEEK, Granularity.MONTH):
+            start, end = self.calendar.bucket(r.start, granularity)
+            if start == r.start and end == r.start + r.seconds:
+                return granularity
+        raise BucketError(
+            f"a reading of {r.place} at {r.start} lasts {r.seconds} s: not an hour or less,"
+            " nor a whole local day, week or month"
+        )
+
+    def _space(self, source: dict[Key, _Bucket]) -> None:
+        """Zones from their locations (and shops), the town from everything in it."""
+        places = self.hierarchy.places
+        zone_of: dict[str, list[str]] = defaultdict(list)
+        for zone, members in sorted(self.hierarchy.zones.items()):
+            if places.get(zone) and places[zone].town == self.town:
+                for member in members:
+                    zone_of[member].append(zone)
+        measured = {key[1] for key in source}
+        groups: dict[Key, list[Key]] = defaultdict(list)
+        town_parts: dict[Key, list[Key]] = defaultdict(list)
+        zone_parts: dict[Key, list[Key]] = defaultdict(list)
+        for key in sorted(source, key=_key_order):
+            level, place, direction, breakdown, granularity, start = key
+            info = places[place]
+            town_key = (Level.TOWN, self.town, direction, breakdown, granularity, start)
+            if level is Level.ZONE:
+                zone_parts[town_key].append(key)
+                continue
+            town_parts[town_key].append(key)
+            zones = [info.zone] if info.kind is PlaceKind.SHOP and info.zone else zone_of[place]
+            for zone in zones:
+                groups[(Level.ZONE, zone, direction, breakdown, granularity, start)].append(key)
+        expected = {z: len([m for m in ms if m in measured]) for z, ms in self._zones()}
+        for zone_key, parts in groups.items():
+            self._sum(zone_key, parts, max(expected.get(zone_key[1], 0), len(parts)))
+        location_count = len({k[1] for k in source if k[0] is Level.LOCATION})
+        zone_count = len({k[1] for k in source if k[0] is Level.ZONE})
+        for town_key in sorted(set(town_parts) | set(zone_parts), key=_key_order):
+            if town_key in town_parts:
+                self._sum(town_key, town_parts[town_key], location_count)
+            else:
+                self._sum(town_key, zone_parts[town_key], zone_count)
+        self._town_over_zones(source)
+
+    def _zones(self) -> list[tuple[str, tuple[str, ...]]]:
+        places = self.hierarchy.places
+        shops_of: dict[str, list[str]] = defaultdict(list)
+        for place, info in sorted(places.items()):
+            if info.town == self.town and info.kind is PlaceKind.SHOP and info.zone:
+                shops_of[info.zone].append(place)
+        zones = [
+            (z, tuple(ms) + tuple(shops_of.get(z, ())))
+            for z, ms in sorted(self.hierarchy.zones.items())
+            if places.get(z) and places[z].town == self.town
+        ]
+        zones += [
+            (z, tuple(s)) for z, s in sorted(shops_of.items()) if z not in self.hierarchy.zones
+        ]
+        return zones
+
+    def _town_over_zones(self, source: dict[Key, _Bucket]) -> None:
+        """town = sum of zones holds only where the zones split the town's places exactly."""
+        located = {k[1] for k in source if k[0] is Level.LOCATION}
+        owners: dict[str, int] = defaultdict(int)
+        zone_ids = []
+        for zone, members in self._zones():
+            zone_ids.append(zone)
+            for member in members:
+                if member in located:
+                    owners[member] += 1
+        if not located or any(owners.get(p, 0) != 1 for p in located):
+            return
+        by_town: dict[Key, list[Key]] = defaultdict(list)
+        for key in self.buckets:
+            if key[0] is Level.ZONE and key[1] in zone_ids:
+                _, _, d, b, g, s = key
+                by_town[(Level.TOWN, self.town, d, b, g, s)].append(key)
+        for town_key, parts in by_town.items():
+            if town_key in self.buckets:
+                self._relate(town_key, tuple(sorted(parts, key=_key_order)), SPACE)
+
+    def _sum(self, key: Key, parts: list[Key], expected_members: int) -> None:
+        bucket = _Bucket(end=self.buckets[parts[0]].end, members=0)
+        units: dict[str, float] | None = {} if self.unit_metric else None
+        known = True
+        for part in parts:
+            p = self.buckets[part]
+            bucket.value += p.value
+            bucket.measured += p.measured
+            bucket.members += p.members
+            bucket.estimated = bucket.estimated or p.estimated
+            if units is not None:
+                if p.units is None or (not p.units and p.value):
+                    known = False
+                else:
+                    for unit, share in p.units.items():
+                        units[unit] = units.get(unit, 0.0) + share
+        bucket.members = max(bucket.members, expected_members)
+        bucket.units = units if known else ({} if units is not None else None)
+        self.buckets[key] = bucket
+        self._relate(key, tuple(parts), SPACE)
+
+    def _direction_and_breakdown(self, granularity: Granularity) -> None:
+        """both = forward + backward, and a total = the sum of each of its breakdowns, where
+        the vendor's figures actually add up (otherwise they are no relation at all)."""
+        wholes: dict[tuple[Level, str, str, Granularity, int], dict[str, list[Key]]] = {}
+        for key in sorted(self.buckets, key=_key_order):
+            level, place, direction, breakdown, g, start = key
+            if g is not granularity:
+                continue
+            family = wholes.setdefault((level, place, breakdown, g, start), {})
+            family.setdefault("direction", []).append(key)
+            if breakdown:
+                dimension = breakdown.split("=", 1)[0]
+                total = (level, place, direction, "", g, start)
+                wholes.setdefault((level, place, "#" + dimension, g, start), {}).setdefault(
+                    "parts", []
+                ).append(key)
+                wholes[(level, place, "#" + dimension, g, start)]["total"] = [total]
+        for family in wholes.values():
+            if "direction" in family:
+                by_dir = {k[2]: k for k in family["direction"]}
+                both, fwd, bwd = (by_dir.get(d.value) for d in Direction)
+                if both and fwd and bwd:
+                    self._relate_if_sums(both, (fwd, bwd))
+            if "parts" in family:
+                by_total: dict[Key, list[Key]] = defaultdict(list)
+                for part in family["parts"]:
+                    by_total[(part[0], part[1], part[2], "", part[4], part[5])].append(part)
+                for total, parts in by_total.items():
+                    if total in self.buckets:
+                        self._relate_if_sums(total, tuple(parts))
+
+    def _relate_if_sums(self, total: Key, parts: tuple[Key, ...]) -> None:
+        if abs(self.buckets[total].value - sum(self.buckets[p].value for p in parts)) < 1e-6:
+            self._relate(total, parts, SPLIT)
+
+    def _relate(self, total: Key, parts: tuple[Key, ...], kind: int) -> None:
+        self.relations.append((total, parts))
+        self.kinds.append(kind)
+
+    def _coarser_relations(self) -> None:
+        """A sum over places (or directions, or breakdowns) holds in every coarser bucket too:
+        the zone's day is the sum of its locations' days."""
+        seen: set[tuple[Key, tuple[Key, ...]]] = set()
+        for r in range(len(self.relations)):
+            kind = self.kinds[r]
+            total, parts = self.relations[r]
+            if kind == TIME or total[4] is not self.source:
+                continue
+            for granularity in TIME_UP[TIME_UP.index(self.source) + 1 :]:
+                start = self.calendar.bucket(total[5], granularity)[0]
+
+                def coarse(k: Key, g: Granularity = granularity, s: int = start) -> Key:
+                    return (k[0], k[1], k[2], k[3], g, s)
+
+                relation = (coarse(total), tuple(coarse(p) for p in parts))
+                if relation not in seen:
+                    seen.add(relation)
+                    self._relate(relation[0], relation[1], kind)
+
+    def _time_sums(self) -> None:
+        coarser = [g for g in TIME_UP if TIME_UP.index(g) > TIME_UP.index(self.source)]
+        for granularity in coarser:
+            # Days from hours; weeks and months from days (they do not nest in each other).
+            below = self.source if granularity is Granularity.DAY else Granularity.DAY
+            if granularity is not Granularity.DAY and self.source is not Granularity.HOUR:
+                below = self.source
+            if TIME_UP.index(below) >= TIME_UP.index(granularity):
+                continue
+            groups: dict[Key, list[Key]] = defaultdict(list)
+            for key in sorted(self.buckets, key=_key_order):
+                level, place, direction, breakdown, g, start = key
+                if g is below:
+                    bstart, _ = self.calendar.bucket(start, granularity)
+                    groups[(level, place, direction, breakdown, granularity, bstart)].append(key)
+            for key, parts in groups.items():
+                bucket = _Bucket(end=self.calendar.bucket(key[5], key[4])[1], members=0)
+                units: dict[str, float] | None = None
+                for part in parts:
+                    p = self.buckets[part]
+                    bucket.value += p.value
+                    bucket.measured += p.measured
+                    bucket.estimated = bucket.estimated or p.estimated
+                    bucket.members = max(bucket.members, p.members)
+                    if p.units is not None:
+                        units = {} if units is None else units
+                        for unit, share in p.units.items():
+                            units[unit] = units.get(unit, 0.0) + share
+                bucket.units = units
+                self.buckets[key] = bucket
+                self._relate(key, tuple(parts), TIME)
+
+    def _time_mean_max(self) -> None:
+        """People present: the mean and the peak of the source values, never a sum."""
+        for granularity in TIME_UP[TIME_UP.index(self.source) + 1 :]:
+            groups: dict[Key, list[Key]] = defaultdict(list)
+            for key in sorted(self.buckets, key=_key_order):
+                level, place, direction, breakdown, g, start = key
+                if g is self.source and not breakdown:
+                    bstart, _ = self.calendar.bucket(start, granularity)
+                    groups[(level, place, direction, "", granularity, bstart)].append(key)
+            for (level, place, direction, _, g, start), parts in groups.items():
+                values = [self.buckets[p].value for p in parts]
+                end = self.calendar.bucket(start, g)[1]
+                measured = sum(self.buckets[p].measured for p in parts)
+                members = max(self.buckets[p].members for p in parts)
+                estimated = any(self.buckets[p].estimated for p in parts)
+                for stat, value in ((MEAN, sum(values) / len(values)), (PEAK, max(values))):
+                    key = (level, place, direction, stat, g, start)
+                    self.buckets[key] = _Bucket(value, measured, members, estimated, end)
+                    self.summarised[key] = tuple(parts)
+
+    # -- judging, block by block -------------------------------------------------------
+
+    def _block(self, key: Key) -> str:
+        granularity, start = key[4], key[5]
+        if granularity is Granularity.WEEK:
+            start = self.buckets[key].end - 1  # a week belongs to the month of its Sunday
+        year, month = self.calendar.month_of(start)
+        return f"{year:04d}-{month:02d}"
+
+    def _hidden(self, key: Key) -> bool:
+        level, place, _, breakdown, granularity, _ = key
+        info = self.hierarchy.places.get(place)
+        unit = level is Level.LOCATION and info is not None and info.kind is PlaceKind.SHOP
+        if not self.policy.shows(self.metric, level, granularity, breakdown, unit):
+            return True
+        if self.how is Aggregation.SOURCE_ONLY and (
+            granularity is not self.source or level is not Level.LOCATION
+        ):
+            return True
+        if level is Level.ZONE:
+            members = len(self.hierarchy.zones.get(place, ()))
+            return members < self.policy.min_zone_locations
+        return False
+
+    def _add(self, table: Table, key: Key, mark: Mark | None) -> int:
+        bucket = self.buckets[key]
+        policy = self.policy
+        money = self.metric in MONEY_METRICS
+        units = tuple(sorted(bucket.units.values())) if bucket.units is not None else None
+        return table.add(
+            bucket.value,
+            policy,
+            k=policy.k(key[3]),
+            base=policy.amount_rounding if money else policy.rounding,
+            hidden=self._hidden(key),
+            integral=self.integral and key[3] != MEAN,
+            units=units,
+            mark=mark,
+        )
+
+    def _earlier(
+        self, key: Key, decided: dict[Key, Mark], carried: Mapping[CellKey, Status]
+    ) -> Mark:
+        """How an earlier block left a cell: from this build, or from the release before."""
+        found = decided.get(key)
+        if found is not None:
+            return found
+        status = carried.get(self._cell_key(key))
+        if status is None:
+            return Mark.HIDDEN
+        if status is Status.SUPPRESSED:
+            return Mark.SUPPRESSED
+        if self.buckets[key].value == 0 or not self.policy.protects:
+            return Mark.EXACT
+        return Mark.ROUNDED
+
+    def _cell_key(self, key: Key) -> CellKey:
+        level, place, direction, breakdown, granularity, start = key
+        return CellKey(
+            town=self.town,
+            level=level,
+            place=place,
+            metric=self.metric,
+            direction=Direction(direction),
+            breakdown=breakdown,
+            granularity=granularity,
+            start=self.calendar.aware(start),
+            end=self.calendar.aware(self.buckets[key].end),
+        )
+
+    def judge(
+        self, first: str, carried: Mapping[CellKey, Status], exact_limit: int
+    ) -> tuple[list[tuple[str, Cell]], int, int]:
+        owner = {key: self._block(key) for key in self.buckets}
+        keys_of: dict[str, list[Key]] = defaultdict(list)
+        for key in sorted(self.buckets, key=_key_order):
+            keys_of[owner[key]].append(key)
+        relations_of: dict[str, list[int]] = defaultdict(list)
+        ordered = sorted(range(len(self.relations)), key=lambda r: (self.kinds[r], r))
+        for r in ordered:
+            relations_of[owner[self.relations[r][0]]].append(r)
+        decided: dict[Key, Mark] = {}
+        extra = checked = 0
+        built = [block for block in sorted(keys_of) if block >= first]
+        for block in built:
+            table, index = self._table(keys_of[block], relations_of[block], decided, carried)
+            extra += protect(table, exact_limit=exact_limit)
+            for key in keys_of[block]:
+                decided[key] = table.marks[index[key]]
+            for key in keys_of[block]:
+                parts = self.summarised.get(key)
+                if (
+                    parts
+                    and decided[key] is not Mark.HIDDEN
+                    and any(self._earlier(p, decided, carried) is Mark.SUPPRESSED for p in parts)
+                ):
+                    # a mean or peak of suppressed values would give them away
+                    decided[key] = Mark.SUPPRESSED
+            checked += len(table)
+        self._final_audit(built, keys_of, relations_of, decided, carried, exact_limit)
+        return self._cells(built, keys_of, decided), checked, extra
+
+    def _table(
+        self,
+        keys: list[Key],
+        relations: list[int],
+        decided: dict[Key, Mark],
+        carried: Mapping[CellKey, Status],
+        fixed: bool = False,
+    ) -> tuple[Table, dict[Key, int]]:
+        table = Table()
+        index: dict[Key, int] = {}
+        for key in keys:
+            index[key] = self._add(table, key, decided[key] if fixed else None)
+        for r in relations:
+            total, parts = self.relations[r]
+            for key in (total, *parts):
+                if key not in index:
+                    index[key] = self._add(table, key, self._earlier(key, decided, carried))
+            table.relate(index[total], tuple(index[p] for p in parts))
+        return table, index
+
+    def _final_audit(
+        self,
+        built: list[str],
+        keys_of: dict[str, list[Key]],
+        relations_of: dict[str, list[int]],
+        decided: dict[Key, Mark],
+        carried: Mapping[CellKey, Status],
+        exact_limit: int,
+    ) -> None:
+        """The gate: the attacker sees every block built at once, not one at a time."""
+        if not self.policy.protects:
+            return
+        keys = [key for block in built for key in keys_of[block]]
+        relations = [r for block in built for r in relations_of[block]]
+        table, _ = self._table(keys, relations, decided, carried, fixed=True)
+        found: list[Disclosure] = audit(table, exact_limit=exact_limit)
+        if found:
+            raise DisclosureError(found)
+
+    def _cells(
+        self, built: list[str], keys_of: dict[str, list[Key]], decided: dict[Key, Mark]
+    ) -> list[tuple[str, Cell]]:
+        money = self.metric in MONEY_METRICS
+        base = self.policy.amount_rounding if money else self.policy.rounding
+        out: list[tuple[str, Cell]] = []
+        for block in built:
+            for key in keys_of[block]:
+                mark = decided[key]
+                if mark is Mark.HIDDEN:
+                    continue
+                bucket = self.buckets[key]
+                length = bucket.end - key[5]
+                coverage = round(min(1.0, bucket.measured / (bucket.members * length)), 4)
+                if mark is Mark.SUPPRESSED:
+                    value, status = None, Status.SUPPRESSED
+                else:
+                    value = round_to(bucket.value, base) if mark is Mark.ROUNDED else bucket.value
+                    value = round(value, 6)
+                    incomplete = coverage < self.policy.incomplete_below
+                    status = Status.INCOMPLETE if incomplete else Status.OK
+                out.append(
+                    (
+                        block,
+                        Cell(
+                            key=self._cell_key(key),
+                            value=value,
+                            status=status,
+                            coverage=coverage,
+                            estimated=bucket.estimated,
+                        ),
+                    )
+                )
+        return out
+
+
+def _key_order(key: Key) -> tuple[str, str, str, str, str, int]:
+    level, place, direction, breakdown, granularity, start = key
+    return (level.value, place, direction, breakdown, granularity.value, start)
