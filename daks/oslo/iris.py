@@ -1,0 +1,107 @@
+"""The IRIs daks mints. Every one starts with the public base (CONTRACT: DAKS_BASE_URL)
+and has the form ``{base}/id/{kind}/{id}``; the nodes that only make sense as part of one
+thing (a measuring point of a location, an observation's interval) are fragments of it, so
+they dereference with it and never become blank nodes that break when graphs are merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote, unquote
+
+from daks.domain.cells import CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric
+from daks.oslo.errors import BadObservationId
+from daks.oslo.model import AmbientObservation, PlaceInfo
+
+_SEP = "~"
+_STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def _part(text: str) -> str:
+    return quote(text, safe="-_.")
+
+
+def place_iri(base: str, place: PlaceInfo) -> str:
+    return f"{base}/id/{place.kind}/{_part(place.id)}"
+
+
+def sensor_iri(base: str, place: PlaceInfo) -> str:
+    return f"{base}/id/sensor/{_part(place.sensor_id)}"
+
+
+def concept_iri(base: str, scheme: str, code: str | None = None) -> str:
+    if code is None:
+        return f"{base}/id/concept/{scheme}"
+    return f"{base}/id/concept/{scheme}/{_part(code)}"
+
+
+def observation_id(key: CellKey) -> str:
+    """A readable id that names the cell's key and nothing else, so the same bucket keeps
+    its IRI from one release to the next."""
+    breakdown = key.breakdown.replace("=", "-", 1) if key.breakdown else "all"
+    start = key.start.astimezone(UTC).strftime(_STAMP)
+    parts = (
+        key.town,
+        key.level.value,
+        key.place,
+        key.metric.value,
+        key.direction.value,
+        breakdown,
+        key.granularity.value,
+        start,
+    )
+    return _SEP.join(_part(p) for p in parts)
+
+
+def observation_iri(base: str, key: CellKey) -> str:
+    return f"{base}/id/observation/{observation_id(key)}"
+
+
+def ambient_iri(base: str, ambient: AmbientObservation) -> str:
+    return f"{base}/id/observation/{_part(ambient.town)}{_SEP}ambient{_SEP}{_part(ambient.id)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRef:
+    """What an observation id says: enough for the API to find the cell in a release."""
+
+    town: str
+    level: Level
+    place: str
+    metric: Metric
+    direction: Direction
+    breakdown: str
+    granularity: Granularity
+    start: datetime  # UTC
+
+
+def parse_observation_id(text: str) -> ObservationRef:
+    parts = text.split(_SEP)
+    if len(parts) != 8:
+        raise BadObservationId(f"{text!r} is not an observation id")
+    town, level, place, metric, direction, breakdown, granularity, stamp = (
+        unquote(p) for p in parts
+    )
+    try:
+        start = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+        if breakdown == "all":
+            breakdown = ""
+        else:
+            name, sep, value = breakdown.partition("-")
+            if not sep:
+                raise ValueError(breakdown)
+            breakdown = f"{name}={value}"
+        return ObservationRef(
+            town,
+            Level(level),
+            place,
+            Metric(metric),
+            Direction(direction),
+            breakdown,
+            Granularity(granularity),
+            start,
+        )
+    except ValueError as exc:
+        raise BadObservationId(f"{text!r} is not an observation id: {exc}") from None

@@ -1,0 +1,38 @@
+"""Lexical forms shared by every renderer, so that JSON-LD, N-Triples, Turtle, CSV and the
+reference graph agree to the character (isomorphism compares literals by their lexical form).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from daks.domain.codes import Metric
+
+# Values that are a measure, not a count: published as xsd:decimal, never as a count result.
+MEASURE_METRICS: frozenset[Metric] = frozenset({Metric.V85_KMH, Metric.SPEND_EUR, Metric.PRESENCE})
+
+
+def is_count(metric: Metric) -> bool:
+    return metric not in MEASURE_METRICS
+
+
+def decimal_lexical(number: float) -> str:
+    """An xsd:decimal lexical form (no exponent, at most 6 decimals, no trailing zeros)."""
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def count_value(number: float) -> int:
+    return round(number)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    return ZoneInfo(name)
+
+
+def local_iso(instant: datetime, timezone: str) -> str:
+    """An instant with the town's offset, as CONTRACT's plain cell shows it."""
+    return instant.astimezone(zone(timezone)).isoformat()
