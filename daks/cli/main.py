@@ -9,6 +9,7 @@ import typer
 
 from daks.cli import ingest, keys, registry, serve
 from daks.cli.context import EXIT_BAD_INPUT
+from daks.cli.release import release as release_app
 from daks.ingest.errors import IngestError
 from daks.store.errors import StoreError
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(registry.towns, name="towns")
 app.add_typer(registry.locations, name="locations")
 app.add_typer(keys.app, name="keys")
+app.add_typer(release_app, name="release")
 app.command("serve")(serve.serve)
 app.command("ingest")(ingest.ingest)
 

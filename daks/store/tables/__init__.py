@@ -7,6 +7,7 @@ from daks.store.tables.imports import ImportBatch, ReadingCorrection
 from daks.store.tables.keys import ApiKey, IdempotentRequest  # noqa: F401 (registers the tables)
 from daks.store.tables.readings import Reading, Sensor
 from daks.store.tables.registry import Place, Town, ZoneMember
+from daks.store.tables.releases import PublishedCell, Release, ReleaseStage  # noqa: F401
 
 __all__ = [
     "Event",

@@ -1,0 +1,277 @@
+"""Every query of releases: reading exact readings and the hierarchy for a build, writing a
+release as a set-based diff against the current cells, reading the current cells.
+
+Writes are bulk: the build's cells go into `release_stage` with executemany, then three
+statements close what changed, insert what is new and empty the stage. No ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from daks.store.db import is_postgres
+
+CELL_COLUMNS = (
+    'town, level, metric, granularity, place, direction, breakdown, start, "end", block,'
+    " value, status, coverage, estimated, policy"
+)
+STAGED = ", ".join("s." + c.strip() for c in CELL_COLUMNS.split(","))
+KEY_MATCH = (
+    "c.town = s.town AND c.level = s.level AND c.metric = s.metric"
+    " AND c.granularity = s.granularity AND c.place = s.place AND c.direction = s.direction"
+    " AND c.breakdown = s.breakdown AND c.start = s.start"
+)
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    id: int
+    created_at: int
+    kind: str
+    policies: dict[str, str]
+    batches: list[int]
+    counts: dict[str, int]
+    changed: int
+    closed: int
+
+
+def readings(
+    engine: Engine, since: dict[str, int] | None = None, chunk: int = 50_000
+) -> Iterator[tuple[Any, ...]]:
+    """Exact readings as plain rows (place, metric, direction, breakdown, start, seconds,
+    value, coverage, estimated), optionally only of some towns from an instant on."""
+    query = (
+        "SELECT r.place_id, r.metric, r.direction, r.breakdown, r.start, r.seconds, r.value,"
+        " r.coverage, r.estimated FROM reading r"
+    )
+    with engine.connect() as conn:
+        if since is None:
+            result = conn.execution_options(stream_results=True).execute(text(query))
+            while rows := result.fetchmany(chunk):
+                yield from (tuple(row) for row in rows)
+            return
+        for town, start in sorted(since.items()):
+            result = conn.execution_options(stream_results=True).execute(
+                text(
+                    query + " JOIN place p ON p.id = r.place_id"
+                    " WHERE p.town_id = :town AND r.start >= :start"
+                ),
+                {"town": town, "start": start},
+            )
+            while rows := result.fetchmany(chunk):
+                yield from (tuple(row) for row in rows)
+
+
+def hierarchy_rows(
+    engine: Engine,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str | None]], list[tuple[str, str]]]:
+    """(town, timezone), (place, town, kind, zone) and (zone, location) rows."""
+    with engine.connect() as conn:
+        towns = [tuple(r) for r in conn.execute(text("SELECT id, timezone FROM town ORDER BY id"))]
+        places = [
+            tuple(r)
+            for r in conn.execute(text("SELECT id, town_id, kind, zone_id FROM place ORDER BY id"))
+        ]
+        members = [
+            tuple(r)
+            for r in conn.execute(
+                text("SELECT zone_id, location_id FROM zone_member ORDER BY zone_id, location_id")
+            )
+        ]
+    return towns, places, members
+
+
+def batches(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT DISTINCT batch_id FROM reading ORDER BY batch_id"))
+        return [int(r[0]) for r in rows]
+
+
+def new_reading_starts(engine: Engine, covered: Sequence[int]) -> dict[str, int]:
+    """town -> earliest start of a reading from a batch the last release did not cover."""
+    ids = ",".join(str(int(b)) for b in covered) or "NULL"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT p.town_id, MIN(r.start) FROM reading r JOIN place p ON p.id = r.place_id"
+                f" WHERE r.batch_id NOT IN ({ids}) GROUP BY p.town_id"
+            )
+        )
+        return {str(town): int(start) for town, start in rows}
+
+
+def latest(engine: Engine) -> ReleaseRecord | None:
+    with engine.connect() as conn:
+        row = (
+            conn.execute(text("SELECT * FROM release ORDER BY id DESC LIMIT 1")).mappings().first()
+        )
+    return _record(row) if row else None
+
+
+def _record(row: Any) -> ReleaseRecord:
+    return ReleaseRecord(
+        id=int(row["id"]),
+        created_at=int(row["created_at"]),
+        kind=str(row["kind"]),
+        policies=json.loads(row["policies"]),
+        batches=json.loads(row["batches"]),
+        counts=json.loads(row["counts"]),
+        changed=int(row["changed"]),
+        closed=int(row["closed"]),
+    )
+
+
+def carried_days(engine: Engine, town: str, start: int, end: int) -> list[tuple[Any, ...]]:
+    """Current day cells of a town in [start, end): what a rebuild from `end` keeps."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL"
+                " AND town = :town AND granularity = 'day' AND start >= :start AND start < :end"
+            ),
+            {"town": town, "start": start, "end": end},
+        )
+        return [tuple(r) for r in rows]
+
+
+def write_release(
+    engine: Engine,
+    cells: Iterable[tuple[Any, ...]],
+    *,
+    kind: str,
+    policies: dict[str, str],
+    batch_ids: Sequence[int],
+    scope: dict[str, str] | None,
+    chunk: int = 20_000,
+) -> ReleaseRecord:
+    """Record a release: stage its cells, end the versions that changed or vanished within
+    `scope` (town -> first block rebuilt; None: everything), insert the new versions.
+    Cell rows are in CELL_COLUMNS order."""
+    names = [c.strip().strip('"') for c in CELL_COLUMNS.split(",")]
+    insert = text(
+        f"INSERT INTO release_stage ({CELL_COLUMNS}) VALUES ("
+        + ", ".join(f":{n}" for n in names)
+        + ")"
+    )
+    same = "IS NOT DISTINCT FROM" if is_postgres(engine) else "IS"
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM release_stage"))
+        buffer: list[dict[str, Any]] = []
+        for row in cells:
+            buffer.append(dict(zip(names, row, strict=True)))
+            if len(buffer) >= chunk:
+                conn.execute(insert, buffer)
+                buffer = []
+        if buffer:
+            conn.execute(insert, buffer)
+        release_id = _new_release(conn, kind, policies, batch_ids, scope)
+        in_scope, params = _scope(scope)
+        closed = conn.execute(
+            text(
+                f"UPDATE published_cell SET valid_to = :n WHERE valid_to IS NULL AND {in_scope}"
+                " AND NOT EXISTS (SELECT 1 FROM release_stage s WHERE"
+                f" {KEY_MATCH.replace('c.', 'published_cell.')}"
+                f" AND s.value {same} published_cell.value AND s.status = published_cell.status"
+                " AND s.coverage = published_cell.coverage"
+                " AND s.estimated = published_cell.estimated AND s.policy = published_cell.policy"
+                ' AND s."end" = published_cell."end")'
+            ),
+            {"n": release_id, **params},
+        ).rowcount
+        changed = conn.execute(
+            text(
+                f"INSERT INTO published_cell ({CELL_COLUMNS}, valid_from, valid_to)"
+                f" SELECT {STAGED},"
+                " :n, NULL FROM release_stage s WHERE NOT EXISTS (SELECT 1 FROM published_cell c"
+                f" WHERE c.valid_to IS NULL AND {KEY_MATCH})"
+            ),
+            {"n": release_id},
+        ).rowcount
+        conn.execute(text("DELETE FROM release_stage"))
+        counts = {
+            str(status): int(count)
+            for status, count in conn.execute(
+                text(
+                    "SELECT status, COUNT(*) FROM published_cell WHERE valid_to IS NULL"
+                    " GROUP BY status ORDER BY status"
+                )
+            )
+        }
+        conn.execute(
+            text("UPDATE release SET counts = :c, changed = :ch, closed = :cl WHERE id = :n"),
+            {"c": json.dumps(counts, sort_keys=True), "ch": changed, "cl": closed, "n": release_id},
+        )
+        found = conn.execute(text("SELECT * FROM release WHERE id = :n"), {"n": release_id})
+        return _record(found.mappings().one())
+
+
+def _new_release(
+    conn: Connection,
+    kind: str,
+    policies: dict[str, str],
+    batch_ids: Sequence[int],
+    scope: dict[str, str] | None,
+) -> int:
+    row = conn.execute(
+        text(
+            "INSERT INTO release (created_at, kind, tier, policies, batches, counts, changed,"
+            " closed, towns) VALUES (:at, :kind, 'public', :p, :b, '{}', 0, 0, :t) RETURNING id"
+        ),
+        {
+            "at": int(time.time()),
+            "kind": kind,
+            "p": json.dumps(policies, sort_keys=True),
+            "b": json.dumps(sorted(batch_ids)),
+            "t": json.dumps(scope or {}, sort_keys=True),
+        },
+    ).one()
+    return int(row[0])
+
+
+def _scope(scope: dict[str, str] | None) -> tuple[str, dict[str, Any]]:
+    if scope is None:
+        return "1 = 1", {}
+    clauses = []
+    params: dict[str, Any] = {}
+    for i, (town, block) in enumerate(sorted(scope.items())):
+        clauses.append(f"(published_cell.town = :t{i} AND published_cell.block >= :b{i})")
+        params[f"t{i}"] = town
+        params[f"b{i}"] = block
+    return "(" + (" OR ".join(clauses) or "1 = 0") + ")", params
+
+
+def current_cells(
+    engine: Engine,
+    release: int | None = None,
+    after: tuple[Any, ...] | None = None,
+    limit: int = 10_000,
+) -> list[tuple[Any, ...]]:
+    """A page of the cells of `release` (default: the current one) in key order, after the
+    key `after` (keyset paging: no offset, no ceiling)."""
+    where = (
+        "valid_to IS NULL"
+        if release is None
+        else ("valid_from <= :r AND (valid_to IS NULL OR valid_to > :r)")
+    )
+    params: dict[str, Any] = {"r": release, "limit": limit}
+    if after is not None:
+        where += (
+            " AND (town, level, metric, granularity, place, direction, breakdown, start) >"
+            " (:a0, :a1, :a2, :a3, :a4, :a5, :a6, :a7)"
+        )
+        params.update({f"a{i}": v for i, v in enumerate(after)})
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                f"SELECT {CELL_COLUMNS} FROM published_cell WHERE {where} ORDER BY town, level,"
+                " metric, granularity, place, direction, breakdown, start LIMIT :limit"
+            ),
+            params,
+        )
+        return [tuple(r) for r in rows]
