@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -45,15 +45,16 @@ def recurrence(raw: str, start: datetime, file: str, line: int, field: str) -> s
     text = re.sub(r"^RRULE:", "", raw.strip(), flags=re.IGNORECASE).upper()
     if not text:
         return None
-    try:
-        if "FREQ=" not in text:
-            raise ValueError(text)
-        rrulestr(text, dtstart=start)
-    except (ValueError, TypeError):
-        raise MalformedFile(
-            file, f"not an RFC 5545 recurrence rule: {raw!r}", line=line, field=field
-        ) from None
-    return text
+    # The syntax is checked, not how UNTIL agrees with the start (local or UTC): both kinds
+    # of start are tried, so "UNTIL=…Z" on a naive local start is not refused.
+    for probe in (start.replace(tzinfo=None), start.replace(tzinfo=UTC)):
+        try:
+            if "FREQ=" in text:
+                rrulestr(text, dtstart=probe)
+                return text
+        except (ValueError, TypeError):
+            continue
+    raise MalformedFile(file, f"not an RFC 5545 recurrence rule: {raw!r}", line=line, field=field)
 
 
 class _Uids:
