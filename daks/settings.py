@@ -27,6 +27,23 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="rate-limit storage shared by workers")
     default_timezone: str = "Europe/Brussels"
 
+    # Rate limits (the `limits` notation: "120/minute", "10/second;1000/hour"), per key for
+    # keyed calls and per client address for anonymous ones.
+    rate_limit_public: str = Field(default="120/minute", description="per client address")
+    rate_limit_retailer: str = Field(default="600/minute", description="per retailer key")
+    rate_limit_internal: str = Field(default="1200/minute", description="per internal key")
+    rate_limit_prefix: str = Field(
+        default="daks", description="namespace of the counters in the shared storage"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks whose X-Forwarded-For is believed (JSON list)",
+    )
+    max_request_bytes: int = Field(default=64 * 1024, description="largest request body")
+    max_upload_bytes: int = Field(
+        default=64 * 1024 * 1024, description="largest vendor file uploaded to the internal tier"
+    )
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
