@@ -1,0 +1,161 @@
+"""The plain outputs: JSON records exactly as CONTRACT's "plain cell", CSV (RFC 4180, with
+formula-looking cells neutralised) and GeoJSON for places. No linked-data machinery and no
+work-around of the official OSLO files reaches them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from daks.domain.cells import Cell
+from daks.oslo.iris import observation_iri, place_iri
+from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
+from daks.oslo.values import count_value, is_count, local_iso
+
+PLAIN_FIELDS: tuple[str, ...] = (
+    "id",
+    "town",
+    "location",
+    "metric",
+    "direction",
+    "granularity",
+    "start",
+    "end",
+    "value",
+    "status",
+    "coverage",
+    "estimated",
+    "release",
+    "policy",
+    "level",
+)
+# What a spreadsheet would run as a formula (OWASP "CSV injection"), tab and CR included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_value(cell: Cell) -> int | float | None:
+    if cell.value is None:
+        return None
+    return count_value(cell.value) if is_count(cell.key.metric) else cell.value
+
+
+def plain_cell(cell: Cell, place: PlaceInfo, page: Page) -> dict[str, Any]:
+    key = cell.key
+    return {
+        "id": observation_iri(page.base, key),
+        "town": key.town,
+        "location": key.place,
+        "metric": key.metric.value,
+        "direction": key.direction.value,
+        "granularity": key.granularity.value,
+        "start": local_iso(key.start, place.timezone),
+        "end": local_iso(key.end, place.timezone),
+        "value": plain_value(cell),
+        "status": cell.status.value,
+        "coverage": cell.coverage,
+        "estimated": cell.estimated,
+        "release": page.release,
+        "policy": page.policy,
+        "level": key.level.value,
+    }
+
+
+def render_json(cells: Iterable[Cell], places: Places, page: Page) -> bytes:
+    """CONTRACT's envelope: release, policy, items in order, and the next page or null."""
+    items = [plain_cell(c, places.of(c), page) for c in cells]
+    return orjson.dumps(
+        {"release": page.release, "policy": page.policy, "items": items, "next": page.next}
+    )
+
+
+def neutralise(text: str) -> str:
+    """Prefix a quote to what a spreadsheet would evaluate; the value stays readable."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def iter_csv(cells: Iterable[Cell], places: Places, page: Page) -> Iterator[str]:
+    """RFC 4180 CSV (CRLF, quoting where needed), a header then one line per cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(PLAIN_FIELDS)
+    for cell in cells:
+        record = plain_cell(cell, places.of(cell), page)
+        writer.writerow([_csv_text(record[name]) for name in PLAIN_FIELDS])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def iter_csv_rows(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    """Any table as safe RFC 4180 CSV (towns and locations are also served as CSV)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_csv_text(v) for v in row])
+        yield buffer.getvalue()
+
+
+_NUMBER_PAIR = re.compile(r"(-?[0-9.]+)\s+(-?[0-9.]+)")
+
+
+def _polygon(wkt: str) -> list[list[list[float]]] | None:
+    text = wkt.strip()
+    if not text.upper().startswith("POLYGON"):
+        return None
+    rings = []
+    for ring in re.findall(r"\(([^()]+)\)", text):
+        rings.append([[float(x), float(y)] for x, y in _NUMBER_PAIR.findall(ring)])
+    return rings or None
+
+
+def place_feature(place: PlaceInfo, base: str) -> dict[str, Any]:
+    geometry: dict[str, Any] | None = None
+    if place.lat is not None and place.lon is not None:
+        geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
+    elif place.polygon_wkt:
+        rings = _polygon(place.polygon_wkt)
+        if rings:
+            geometry = {"type": "Polygon", "coordinates": rings}
+    return {
+        "type": "Feature",
+        "id": place.id,
+        "geometry": geometry,
+        "properties": {
+            "iri": place_iri(base, place),
+            "town": place.town,
+            "name": place.name,
+            "kind": place.kind.value,
+            "vendor": place.vendor,
+            "method": place.method,
+        },
+    }
+
+
+def render_geojson(places: Iterable[PlaceInfo], base: str) -> bytes:
+    """A FeatureCollection (RFC 7946: lon/lat) of locations, zones and shops."""
+    features = [
+        place_feature(p, base.rstrip("/")) for p in places if p.kind is not FeatureKind.TOWN
+    ]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
