@@ -68,12 +68,17 @@ class LocalClock(Generic[T]):
         self._ctx = ctx
         self._tz = tz or ctx.timezone
         self._waiting: dict[tuple[Hashable, datetime], tuple[int, T]] = {}
+        # Long files give one time for many counters in a row: decide each time once.
+        self._last: tuple[datetime, datetime] | None = None
 
     def place(
         self, naive: datetime, series: Hashable, line: int, item: T
     ) -> Iterator[tuple[datetime, T]]:
         if naive.tzinfo is not None:
             yield naive.astimezone(UTC), item
+            return
+        if self._last is not None and self._last[0] == naive:
+            yield self._last[1], item
             return
         if not _exists(naive, self._tz):
             self._ctx.report(
@@ -84,7 +89,9 @@ class LocalClock(Generic[T]):
             )
             return
         if not _ambiguous(naive, self._tz):
-            yield to_utc(naive, self._tz), item
+            utc = to_utc(naive, self._tz)
+            self._last = (naive, utc)
+            yield utc, item
             return
         key = (series, naive)
         first = self._waiting.pop(key, None)

@@ -166,3 +166,11 @@ def test_a_line_number_is_physical_across_quoted_newlines_and_blank_lines(
     with pytest.raises(MalformedFile) as caught:
         parse(path)
     assert caught.value.line == 5
+
+
+def test_a_column_named_twice_is_malformed(tmp_path: Path) -> None:
+    # Rows are keyed by column name: a second "Count" would silently hide the first.
+    path = write(tmp_path, "location,timestamp,direction,count,Count\nA,2025-03-01T10:00Z,in,5,6\n")
+    with pytest.raises(MalformedFile) as caught:
+        parse(path)
+    assert (caught.value.line, caught.value.field) == (1, "Count")

@@ -111,6 +111,13 @@ def test_small_file_with_day_first_times_gaps_and_a_dead_column() -> None:
     assert (3, "column 'Markt Towards Kerk' is empty in 2 of 3 rows (first on line 3)") in reasons
 
 
+def test_a_trailing_delimiter_is_no_counter(tmp_path: Path) -> None:
+    path = write(tmp_path, "Time,A IN,,\n2025-03-01 10:00,1,,\n")
+    readings, ctx = parse(path)
+    assert [(r.counter, r.direction, r.value) for r in readings] == [("A", Direction.FORWARD, 1)]
+    assert ctx.anomalies == []
+
+
 def test_the_interval_is_the_step_between_rows(tmp_path: Path) -> None:
     path = write(tmp_path, "timestamp,A\n2025-03-01T10:00Z,1\n2025-03-01T10:15Z,2\n")
     readings, _ = parse(path)

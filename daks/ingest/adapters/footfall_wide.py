@@ -21,6 +21,8 @@ word to every column ("Wyattville Rd - Bicycles Towards N11 Pedestrian" is a bic
 counter). A counter whose name says both ("Rock Road Park - Ped's & Cyclists") counts
 people on foot and on bikes together: stored as pedestrians, and reported once.
 
+Columns without a name (a trailing delimiter) are ignored.
+
 Values. An empty cell is a missing reading, not a zero: no reading is stored. A column
 empty in every row is a dead counter (reported, no readings); a column empty in some rows
 is reported once with the count of its empty rows; a row empty in every column is

@@ -48,6 +48,8 @@ def open_table(path: Path, ctx: ParseContext, required: Collection[str]) -> Iter
         refuse_identifier_columns(header, ctx.file)
         columns: dict[str, str] = {}
         for name in header:
+            if not name:
+                continue  # a trailing delimiter: a column without name or meaning
             if name.lower() in columns:
                 # csv_rows keys rows by name: a repeated column would silently shadow one.
                 raise MalformedFile(ctx.file, "the column appears twice", line=1, field=name)
