@@ -30,6 +30,14 @@ def _ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
     )
 
 
+def _report_missing(ctx: ParseContext, line: int, naive: datetime, tz: ZoneInfo) -> None:
+    ctx.report(
+        line,
+        f"local time {naive.isoformat(sep=' ')} does not exist in {tz.key} (clocks went forward)",
+        "left out",
+    )
+
+
 def place_alone(naive: datetime, tz: ZoneInfo, ctx: ParseContext, line: int) -> datetime | None:
     """A time that has no series to lean on (an event's start or end): the missing hour is
     reported and left out (None); the repeated hour is reported and taken at its first
@@ -37,12 +45,7 @@ def place_alone(naive: datetime, tz: ZoneInfo, ctx: ParseContext, line: int) -> 
     if naive.tzinfo is not None:
         return naive.astimezone(UTC)
     if not _exists(naive, tz):
-        ctx.report(
-            line,
-            f"local time {naive.isoformat(sep=' ')} does not exist in {tz.key} "
-            "(clocks went forward)",
-            "left out",
-        )
+        _report_missing(ctx, line, naive, tz)
         return None
     if _ambiguous(naive, tz):
         ctx.report(
@@ -81,12 +84,7 @@ class LocalClock(Generic[T]):
             yield self._last[1], item
             return
         if not _exists(naive, self._tz):
-            self._ctx.report(
-                line,
-                f"local time {naive.isoformat(sep=' ')} does not exist in {self._tz.key} "
-                "(clocks went forward)",
-                "left out",
-            )
+            _report_missing(self._ctx, line, naive, self._tz)
             return
         if not _ambiguous(naive, self._tz):
             utc = to_utc(naive, self._tz)
