@@ -25,7 +25,7 @@ def settings() -> Settings:
 def open_store(config: Settings | None = None) -> Engine:
     """The configured database, brought to the newest schema."""
     config = config or get_settings()
-    engine = make_engine(config.resolved_database_url())
+    engine = make_engine(config.resolved_database_url(), pooled=False)
     migrate(engine)
     return engine
 

@@ -151,17 +151,17 @@ def test_a_process_killed_mid_import_leaves_nothing_of_the_file(
         start = datetime(2015, 1, 1, tzinfo=UTC)
         for i in range(120_000):
             out.write(f"C1,{(start + timedelta(hours=i)).isoformat()},both,{i}\n")
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, database_url, str(big)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline().startswith("staged")  # a first chunk is written, uncommitted
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline().startswith("staged")  # a first chunk is written, uncommitted
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     assert _count(engine, "reading") == 0
     assert _count(engine, "import_batch") == 0
