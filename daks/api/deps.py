@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from daks.api.auth import AuthError, Caller, caller_of
 from daks.settings import Settings
+from daks.store.keys import Grant
 
 
 def get_engine(request: Request) -> Engine:
@@ -36,3 +38,31 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_config)]
+
+
+def get_caller(request: Request) -> Caller:
+    return caller_of(request)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def _grant_of(caller: Caller, tier: str) -> Grant:
+    try:
+        return caller.require(tier)
+    except AuthError as exc:
+        raise HTTPException(
+            exc.status, exc.detail, headers={"WWW-Authenticate": 'Bearer realm="daks"'}
+        ) from None
+
+
+def get_retailer(caller: CallerDep) -> Grant:
+    return _grant_of(caller, "retailer")
+
+
+def get_internal(caller: CallerDep) -> Grant:
+    return _grant_of(caller, "internal")
+
+
+RetailerDep = Annotated[Grant, Depends(get_retailer)]
+InternalDep = Annotated[Grant, Depends(get_internal)]
