@@ -1,0 +1,309 @@
+"""Public tier: the cells of the current release, and the releases themselves.
+
+Equal questions get byte-identical answers from one release, so an answer's ETag is a
+digest of the release, the question and the media type: a revalidation is answered 304
+without reading a single cell. A next page's cursor pins the release it started on, so a
+walk through the pages is consistent even when a new release lands half-way; a page pinned
+to a release can never change and is marked immutable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import AwareDatetime, BaseModel
+
+from daks.api.deps import SessionDep, SettingsDep
+from daks.api.paging import decode, encode, invalid, next_url
+from daks.domain.cells import Cell, CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.oslo import negotiate as media
+from daks.oslo.jsonld import render_jsonld
+from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
+from daks.oslo.plain import iter_csv, render_json
+from daks.oslo.rdf_text import iter_ntriples, iter_turtle
+from daks.store import observations as store
+from daks.store import registry
+from daks.store.errors import NotFound
+
+router = APIRouter(prefix="/v1", tags=["observations"])
+
+OFFERED = (media.JSON, media.JSONLD, media.CSV, media.TURTLE, media.NTRIPLES)
+PUBLIC_GRANULARITIES = ("hour", "day", "week", "month")
+MAX_RANGE = {
+    "hour": timedelta(days=31),
+    "day": timedelta(days=366),
+    "week": timedelta(days=5 * 366),
+    "month": timedelta(days=20 * 366),
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    304: {"description": "not modified (If-None-Match matched the ETag)"},
+    404: {"description": "no such town, location or zone, or no release yet"},
+    406: {"description": "none of the acceptable media types is offered"},
+    422: {"description": "an invalid filter, a range off the bucket boundaries or too long"},
+}
+RDF_CONTENT: dict[str, dict[str, Any]] = {m: {} for m in OFFERED if m != media.JSON}
+
+
+def _aligned(value: datetime | None, granularity: str, zone: ZoneInfo, name: str) -> int | None:
+    if value is None:
+        return None
+    local = value.astimezone(zone)
+    on_hour = (local.minute, local.second, local.microsecond) == (0, 0, 0)
+    midnight = on_hour and local.hour == 0
+    ok = {
+        "hour": on_hour,
+        "day": midnight,
+        "week": midnight and local.weekday() == 0,
+        "month": midnight and local.day == 1,
+    }[granularity]
+    if not ok:
+        raise invalid(name, f"must be on a {granularity} boundary in {zone.key}")
+    return int(value.timestamp())
+
+
+def _choose(request: Request, format_param: str | None) -> str:
+    chosen = media.negotiate(request.headers.get("accept"), format_param, OFFERED)
+    if chosen is None:
+        raise HTTPException(406, f"offered: {', '.join(OFFERED)}")
+    return chosen
+
+
+def _etag(*parts: object) -> str:
+    return '"' + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+
+
+def _matches(request: Request, etag: str) -> bool:
+    wanted = request.headers.get("if-none-match")
+    if wanted is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+    return "*" in tags or etag in tags
+
+
+@router.get(
+    "/observations",
+    summary="Cells of the current release (paged; JSON, JSON-LD, CSV, Turtle, N-Triples)",
+    responses={
+        **ERRORS,
+        200: {"description": "one page of cells", "content": RDF_CONTENT},
+    },
+)
+def observations(
+    request: Request,
+    session: SessionDep,
+    config: SettingsDep,
+    town: str | None = None,
+    location: str | None = None,
+    zone: str | None = None,
+    metric: Metric | None = None,
+    direction: Direction | None = None,
+    level: Level = Level.LOCATION,
+    granularity: Annotated[str, Query(pattern="^(hour|day|week|month)$")] = "hour",
+    from_: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    to: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    cursor: str | None = None,
+    format: Annotated[
+        str | None, Query(description="fallback for Accept: json, jsonld, csv, ttl, nt")
+    ] = None,
+) -> Response:
+    chosen = _choose(request, format)
+    conn = session.connection()
+    position = decode(cursor, len(store.KEY) + 1)
+    pinned = int(position[0]) if position is not None else None
+    info = store.release(conn, pinned) if pinned is not None else store.current_release(conn)
+    if info is None:
+        raise NotFound("no release has been published yet")
+    query = sorted((k, v) for k, v in request.query_params.multi_items())
+    etag = _etag(info.id, request.url.path, query, chosen)
+    last_modified = format_datetime(datetime.fromtimestamp(info.created_at, UTC), usegmt=True)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": last_modified,
+        "Vary": "Accept",
+        "Cache-Control": IMMUTABLE if pinned is not None else "public, max-age=60",
+    }
+    if _matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    zone_info = ZoneInfo(config.default_timezone)
+    if town is not None:
+        zone_info = ZoneInfo(registry.get_town(session, town).timezone)
+    start = _aligned(from_, granularity, zone_info, "from")
+    end = _aligned(to, granularity, zone_info, "to")
+    if (
+        from_ is not None
+        and to is not None
+        and not (timedelta(0) < to - from_ <= MAX_RANGE[granularity])
+    ):
+        raise invalid(
+            "to", f"must be after from and at most {MAX_RANGE[granularity].days} days later"
+        )
+    places: list[str] | None = None
+    if location is not None:
+        registry.get_place(session, location)
+        places = [location]
+    if zone is not None:
+        registry.get_place(session, zone)
+        places = registry.zone_members(session, zone) if level is Level.LOCATION else [zone]
+    rows = store.cells(
+        conn,
+        store.CellFilter(
+            level=level.value,
+            granularity=granularity,
+            town=town,
+            places=places,
+            metric=metric.value if metric else None,
+            direction=direction.value if direction else None,
+            start=start,
+            end=end,
+            release=pinned,
+        ),
+        after=position[1:] if position is not None else None,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    url = None
+    if more:
+        last = rows[-1]
+        url = next_url(
+            request, config.base_url, encode([info.id, *(getattr(last, k) for k in store.KEY)])
+        )
+        headers["Link"] = f'<{url}>; rel="next"'
+    cells = [_cell(r) for r in rows]
+    policies = sorted({r.policy for r in rows}) or sorted(set(info.policies.values()))
+    page = Page(
+        release=info.id,
+        policy=",".join(policies),
+        base_url=config.base_url,
+        iri=str(request.url),
+        next=url,
+        published=datetime.fromtimestamp(info.created_at, UTC),
+    )
+    body = _render(chosen, cells, _places(session, rows), page)
+    return Response(body, media_type=chosen, headers=headers)
+
+
+def _cell(r: Any) -> Cell:
+    return Cell(
+        key=CellKey(
+            town=r.town,
+            level=Level(r.level),
+            place=r.place,
+            metric=Metric(r.metric),
+            direction=Direction(r.direction),
+            breakdown=r.breakdown,
+            granularity=Granularity(r.granularity),
+            start=datetime.fromtimestamp(int(r.start), UTC),
+            end=datetime.fromtimestamp(int(r.end), UTC),
+        ),
+        value=r.value,
+        status=Status(r.status),
+        coverage=float(r.coverage),
+        estimated=bool(r.estimated),
+    )
+
+
+def _places(session: Any, rows: list[Any]) -> Places:
+    conn = session.connection()
+    infos = [
+        PlaceInfo(
+            id=p.id,
+            kind=FeatureKind(p.kind),
+            town=p.town_id,
+            name=p.name,
+            timezone=p.timezone,
+            lat=p.lat,
+            lon=p.lon,
+            polygon_wkt=p.geometry_wkt,
+        )
+        for p in store.place_rows(conn, sorted({r.place for r in rows if r.level != "town"}))
+    ]
+    for town_id in sorted({r.town for r in rows}):
+        town = registry.get_town(session, town_id)
+        infos.append(
+            PlaceInfo(
+                id=town.id,
+                kind=FeatureKind.TOWN,
+                town=town.id,
+                name=town.name,
+                timezone=town.timezone,
+            )
+        )
+    return Places(infos)
+
+
+def _render(chosen: str, cells: list[Cell], places: Places, page: Page) -> bytes:
+    if chosen == media.JSONLD:
+        return render_jsonld(cells, places, page)
+    if chosen == media.CSV:
+        return "".join(iter_csv(cells, places, page)).encode()
+    if chosen == media.TURTLE:
+        return "".join(iter_turtle(cells, places, page)).encode()
+    if chosen == media.NTRIPLES:
+        return "".join(iter_ntriples(cells, places, page)).encode()
+    return render_json(cells, places, page)
+
+
+class ReleaseOut(BaseModel):
+    id: int
+    created_at: datetime
+    kind: str
+    policies: dict[str, str]
+    counts: dict[str, int]
+    changed: int
+    closed: int
+
+
+class ReleaseList(BaseModel):
+    items: list[ReleaseOut]
+    next: str | None
+
+
+def _release_out(info: store.ReleaseInfo) -> ReleaseOut:
+    return ReleaseOut(
+        id=info.id,
+        created_at=datetime.fromtimestamp(info.created_at, UTC),
+        kind=info.kind,
+        policies=info.policies,
+        counts=info.counts,
+        changed=info.changed,
+        closed=info.closed,
+    )
+
+
+@router.get("/releases", summary="Release history, newest first")
+def list_releases(
+    request: Request,
+    session: SessionDep,
+    config: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: str | None = None,
+) -> ReleaseList:
+    position = decode(cursor, 1)
+    rows = store.releases(
+        session.connection(), before=int(position[0]) if position else None, limit=limit + 1
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    url = next_url(request, config.base_url, encode([rows[-1].id])) if more else None
+    return ReleaseList(items=[_release_out(r) for r in rows], next=url)
+
+
+@router.get(
+    "/releases/current",
+    summary="The release the public tier serves now",
+    responses={404: {"description": "no release yet"}},
+)
+def current(session: SessionDep) -> ReleaseOut:
+    info = store.current_release(session.connection())
+    if info is None:
+        raise NotFound("no release has been published yet")
+    return _release_out(info)
