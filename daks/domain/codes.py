@@ -23,6 +23,9 @@ class Metric(StrEnum):
     TRAILERS = "trailers"
     TRUCKS = "trucks"
     V85_KMH = "v85_kmh"
+    # Telraam's car speed histogram: the percentage of the interval's cars in one speed bin,
+    # the bin in the breakdown ("kmh=25-30", "kmh=120+"). Internal: see INTERNAL_METRICS.
+    CAR_SPEED_SHARE = "car_speed_share"
     PRESENCE = "presence"
     SHOP_ENTRIES = "shop_entries"
     TRANSACTIONS = "transactions"
@@ -100,4 +103,10 @@ MOTOR_METRICS: frozenset[Metric] = frozenset(
 )
 
 # Not additive: a v85 or an average presence cannot be summed over time or place.
-NON_ADDITIVE_METRICS: frozenset[Metric] = frozenset({Metric.V85_KMH, Metric.PRESENCE})
+NON_ADDITIVE_METRICS: frozenset[Metric] = frozenset(
+    {Metric.V85_KMH, Metric.PRESENCE, Metric.CAR_SPEED_SHARE}
+)
+
+# Kept as readings for the internal tier (sensor checks, a day's v85 from the hours'
+# histograms) but not published: a share of a bin is no count and has no OSLO concept.
+INTERNAL_METRICS: frozenset[Metric] = frozenset({Metric.CAR_SPEED_SHARE})

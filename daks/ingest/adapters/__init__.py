@@ -8,9 +8,12 @@ from daks.ingest.adapters import (
     events,
     footfall_long,
     footfall_wide,
+    ghent,
+    hystreet,
     leeds,
     shop_entries,
     spending,
+    telraam,
     weather,
 )
 
@@ -18,6 +21,10 @@ if TYPE_CHECKING:
     from daks.ingest.formats import Adapter
 
 ADAPTERS: list[Adapter] = [
+    telraam.ADAPTER,
+    hystreet.CSV_ADAPTER,
+    hystreet.API_ADAPTER,
+    ghent.ADAPTER,
     leeds.ADAPTER,
     shop_entries.ADAPTER,
     spending.ADAPTER,
