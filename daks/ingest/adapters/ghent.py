@@ -59,6 +59,7 @@ class GhentBikeCounter:
         clock: LocalClock[Reading] = LocalClock(ctx)
         last: dict[str, _Series] = {}
         unbalanced: list[int] = []
+        empty: list[int] = []
         with open_table(path, ctx, REQUIRED) as table:
             col = table.columns
             for row in table.rows:
@@ -71,6 +72,8 @@ class GhentBikeCounter:
                     direction: count(table.cell(row, name), file, line, col[name])
                     for name, direction in _VALUES
                 }
+                if None in values.values():
+                    empty.append(line)
                 total = values[Direction.BOTH]
                 forward, backward = values[Direction.FORWARD], values[Direction.BACKWARD]
                 if (
@@ -99,6 +102,12 @@ class GhentBikeCounter:
                         ),
                     )
         clock.finish()
+        if empty:
+            ctx.report(
+                empty[0],
+                f"{len(empty)} rows with an empty count (first on line {empty[0]})",
+                "no reading for an empty count: missing, not zero",
+            )
         if unbalanced:
             ctx.report(
                 unbalanced[0],

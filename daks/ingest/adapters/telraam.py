@@ -431,8 +431,9 @@ class Telraam:
         modes: dict[Metric, dict[Direction, float]] = {}
         for name, metric in BASIC:
             values = _mode(record, name, file, line)
-            if not values:
-                values = _mode(record, f"mode_{ADVANCED_TWINS[name]}", file, line)
+            twin = ADVANCED_TWINS.get(name)
+            if not values and twin is not None:
+                values = _mode(record, f"mode_{twin}", file, line)
             if values:
                 modes[metric] = values
         for name, metric in ADVANCED:
