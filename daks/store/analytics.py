@@ -1,0 +1,150 @@
+"""Queries behind the analytics routes: a town's events and weather, and hourly series of
+a place either from the current public release (published cells) or from exact readings
+(internal tier only). Plain rows out; the analytics package does the arithmetic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from daks.store.errors import NotFound
+
+COMPLETE = 0.99  # an exact hour with less coverage is incomplete
+
+
+@dataclass(frozen=True)
+class TownRow:
+    id: str
+    timezone: str
+    inhabitants: int | None
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    town: str
+    uid: str
+    name: str
+    kind: str
+    start: int
+    end: int
+    place: str | None
+    rrule: str | None
+
+
+_EVENT = 'SELECT id, town_id, uid, name, kind, start, "end", place_id, rrule FROM event'
+
+
+def town(conn: Connection, town_id: str) -> TownRow:
+    row = conn.execute(
+        text("SELECT id, timezone, inhabitants, synthetic FROM town WHERE id = :t"),
+        {"t": town_id},
+    ).first()
+    if row is None:
+        raise NotFound(f"no town {town_id!r}")
+    return TownRow(row.id, row.timezone, row.inhabitants, bool(row.synthetic))
+
+
+def events(conn: Connection, town_id: str) -> list[EventRow]:
+    rows = conn.execute(text(f"{_EVENT} WHERE town_id = :t ORDER BY start, id"), {"t": town_id})
+    return [EventRow(*r) for r in rows]
+
+
+def event(conn: Connection, event_id: int) -> EventRow:
+    row = conn.execute(text(f"{_EVENT} WHERE id = :id"), {"id": event_id}).first()
+    if row is None:
+        raise NotFound(f"no event {event_id}")
+    return EventRow(*row)
+
+
+def place(conn: Connection, town_id: str, place_id: str) -> tuple[str, list[str]]:
+    """The kind of a place of the town and, for a zone, its member locations."""
+    row = conn.execute(
+        text("SELECT kind FROM place WHERE id = :p AND town_id = :t"),
+        {"p": place_id, "t": town_id},
+    ).first()
+    if row is None:
+        raise NotFound(f"no place {place_id!r} in {town_id!r}")
+    members = [
+        r[0]
+        for r in conn.execute(
+            text("SELECT location_id FROM zone_member WHERE zone_id = :z ORDER BY location_id"),
+            {"z": place_id},
+        )
+    ]
+    return row.kind, members
+
+
+def published_hours(
+    conn: Connection, town_id: str, level: str, place_id: str, metric: str, since: int, until: int
+) -> list[tuple[int, float | None, str]]:
+    """Hourly cells of the current release: (start, value, status)."""
+    rows = conn.execute(
+        text(
+            "SELECT start, value, status FROM published_cell WHERE valid_to IS NULL"
+            " AND town = :t AND level = :l AND place = :p AND metric = :m"
+            " AND granularity = 'hour' AND direction = 'both' AND breakdown = ''"
+            " AND start >= :since AND start < :until ORDER BY start"
+        ),
+        {"t": town_id, "l": level, "p": place_id, "m": metric, "since": since, "until": until},
+    )
+    return [(int(r[0]), None if r[1] is None else float(r[1]), str(r[2])) for r in rows]
+
+
+def exact_hours(
+    conn: Connection, places: Sequence[str], metric: str, since: int, until: int
+) -> dict[str, list[tuple[int, float, float]]]:
+    """Exact hourly sums per place: (start, value, coverage). A place counted in both
+    directions and as a total uses its total; otherwise its directions are added."""
+    if not places:
+        return {}
+    marks = ", ".join(f":p{i}" for i in range(len(places)))
+    params: dict[str, Any] = {f"p{i}": p for i, p in enumerate(places)}
+    params.update({"m": metric, "since": since, "until": until})
+    rows = conn.execute(
+        text(
+            "SELECT place_id, direction, (start / 3600) * 3600 AS hour, SUM(value),"
+            " SUM(coverage * seconds) / 3600.0 FROM reading"
+            f" WHERE place_id IN ({marks}) AND metric = :m AND breakdown = ''"
+            " AND seconds <= 3600 AND start >= :since AND start < :until"
+            " GROUP BY place_id, direction, (start / 3600) * 3600"
+        ),
+        params,
+    )
+    by_direction: dict[tuple[str, str], dict[int, tuple[float, float]]] = {}
+    for place_id, direction, hour, value, coverage in rows:
+        by_direction.setdefault((place_id, direction), {})[int(hour)] = (
+            float(value),
+            float(coverage),
+        )
+    found: dict[str, list[tuple[int, float, float]]] = {}
+    for place_id in places:
+        both = by_direction.get((place_id, "both"))
+        if both is None:
+            parts = [by_direction.get((place_id, d), {}) for d in ("forward", "backward")]
+            hours = set(parts[0]) | set(parts[1])
+            both = {
+                h: (
+                    sum(p.get(h, (0.0, 0.0))[0] for p in parts),
+                    min(p.get(h, (0.0, 0.0))[1] for p in parts),
+                )
+                for h in hours
+            }
+        found[place_id] = sorted((h, v, c) for h, (v, c) in both.items())
+    return found
+
+
+def weather(conn: Connection, town_id: str, since: int, until: int) -> list[Any]:
+    return list(
+        conn.execute(
+            text(
+                "SELECT start, seconds, temperature_c, precipitation_mm FROM weather"
+                " WHERE town_id = :t AND start >= :since AND start < :until ORDER BY start"
+            ),
+            {"t": town_id, "since": since, "until": until},
+        ).all()
+    )
