@@ -284,6 +284,9 @@ class _Writer:
         c = self.conn
         key = ", ".join(_KEY)
         c.exec_driver_sql(f"CREATE INDEX import_staging_key ON import_staging ({key}, line)")
+        # Temporary tables have no statistics until analysed: without them PostgreSQL plans
+        # the joins below for an empty table and falls back to nested loops.
+        c.exec_driver_sql("ANALYZE import_staging")
         self._drop_duplicates()
         match = " AND ".join(f"r.{k} = s.{k}" for k in _KEY)
         differs = "(r.value <> s.value OR r.coverage <> s.coverage OR r.estimated <> s.estimated)"
