@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from daks.domain.codes import Direction, Metric
+from daks.ingest.adapters import ADAPTERS
 from daks.ingest.adapters.hystreet import API_ADAPTER, CSV_ADAPTER
 from daks.ingest.errors import IdentifierColumn, MalformedFile
 from daks.ingest.formats import Adapter, detect
 from daks.ingest.model import ParseContext, Reading, Record, WeatherRecord
+from daks.ingest.text import head
 
 DATA = Path(__file__).parents[1] / "data" / "ingest"
 MOERS = "moers_steinstrasse_hystreet_2022-05_hourly.csv"
@@ -280,6 +282,14 @@ def test_detected(shared_data: Path) -> None:
     assert detect(DATA / "hystreet_cp1252.csv").name == "hystreet-csv"
     assert detect(shared_data / MAINZ).name == "hystreet-api"
     assert detect(DATA / "hystreet_api_details.json").name == "hystreet-api"
+    for path, name in (
+        (shared_data / MOERS, "hystreet-csv"),
+        (DATA / "hystreet_cp1252.csv", "hystreet-csv"),
+        (shared_data / MAINZ, "hystreet-api"),
+        (DATA / "hystreet_api_details.json", "hystreet-api"),
+    ):
+        # Specific: no other registered format claims it, whatever the order.
+        assert [a.name for a in ADAPTERS if a.sniff(path, head(path))] == [name]
 
 
 def test_the_locations_list_is_not_a_measurement_file(shared_data: Path) -> None:

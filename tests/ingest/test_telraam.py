@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from daks.domain.codes import Direction, Metric
+from daks.ingest.adapters import ADAPTERS
 from daks.ingest.adapters.telraam import ADAPTER, FINE_BINS
 from daks.ingest.errors import IdentifierColumn, MalformedFile
 from daks.ingest.formats import detect
 from daks.ingest.model import ParseContext, Reading
+from daks.ingest.text import head
 
 DATA = Path(__file__).parents[1] / "data" / "ingest"
 KARLSRUHE = "telraam_karlsruhe_9000008311_hourly_2025-10.json"
@@ -317,11 +319,15 @@ def test_a_repeated_report_keeps_the_later(tmp_path: Path) -> None:
     ],
 )
 def test_detected(shared_data: Path, name: str) -> None:
-    assert detect(shared_data / name).name == "telraam"
+    path = shared_data / name
+    assert detect(path).name == "telraam"
+    # Specific: no other registered format claims it, whatever the order.
+    assert [a.name for a in ADAPTERS if a.sniff(path, head(path))] == ["telraam"]
 
 
 def test_fixture_detected() -> None:
-    assert detect(DATA / "telraam_advanced_quarterly.json").name == "telraam"
+    path = DATA / "telraam_advanced_quarterly.json"
+    assert [a.name for a in ADAPTERS if a.sniff(path, head(path))] == ["telraam"]
 
 
 @pytest.mark.parametrize(
