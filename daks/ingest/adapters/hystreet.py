@@ -166,8 +166,8 @@ class _Sequence:
         if step <= 0:
             self.ctx.report(
                 line,
-                f"{self.what} {start.isoformat()} {'repeats' if step == 0 else 'goes back before'}"
-                f" line {previous[1]}",
+                f"{self.what}: {start.isoformat()}"
+                f" {'repeats' if step == 0 else 'goes back before'} line {previous[1]}",
                 "kept the later row" if step == 0 else "stored as given",
             )
             return
@@ -192,7 +192,7 @@ class HystreetCsv:
         file = ctx.file
         clock: LocalClock[Reading] = LocalClock(ctx)
         weather_clock: LocalClock[WeatherRecord] = LocalClock(ctx)
-        sequence = _Sequence(ctx, "hour")
+        sequence = _Sequence(ctx, "pedestrian counts")
         unbalanced: list[int] = []
         with open_table(path, ctx, ()) as table:
             layout = plan(list(table.columns.values()), file)
