@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from daks import __version__
-from daks.api import errors
+from daks.api import errors, schema
 from daks.api.gate import Gate
 from daks.api.hardening import PublicCors, SecurityHeadersAndLog, Shield
 from daks.api.limits import RateLimits
@@ -33,6 +33,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.include_router(observations.router)
     app.include_router(internal.router)
     app.include_router(analytics.router)
+    schema.install(app)
     # Added innermost first: the log sees the final answer, the gate counts refusals too.
     app.add_middleware(
         Shield,
