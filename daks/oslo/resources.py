@@ -89,4 +89,4 @@ def graph_of(document: bytes, base: str) -> Graph:
         orjson.loads(document),
         {"format": "application/n-quads", "documentLoader": document_loader(base)},
     )
-    return Graph().parse(data=nquads, format="nquads")
+    return Graph().parse(data=nquads, format="nt")

@@ -7,6 +7,7 @@ graph (workarounds.LE_VOCABULARY_NOT_LOADED).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,7 +64,10 @@ def shapes_graph(names: tuple[str, ...] = ALL) -> Graph:
     graph = Graph()
     for name in names:
         _, fmt = SHAPE_FILES[name]
-        graph.parse(data=shape_bytes(name), format=fmt)
+        with warnings.catch_warnings():
+            # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph internally.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            graph.parse(data=shape_bytes(name), format=fmt)
     return graph
 
 
