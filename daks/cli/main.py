@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from daks.cli import demo, ingest, keys, registry, serve
+from daks.cli import demo, export, ingest, keys, registry, serve
 from daks.cli.context import EXIT_BAD_INPUT
 from daks.cli.release import release as release_app
 from daks.ingest.errors import IngestError
@@ -27,6 +27,7 @@ app.add_typer(release_app, name="release")
 app.command("serve")(serve.serve)
 app.command("ingest")(ingest.ingest)
 app.command("demo")(demo.demo)
+app.command("export")(export.export)
 
 
 def main() -> None:
