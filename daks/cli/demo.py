@@ -112,7 +112,7 @@ def _register(engine: Engine, synthetic: SyntheticSet) -> None:
     known = {t.id for t in towns}
     missing = known - {p.town for p in publications}
     if missing:
-        raise BundleError(f"{bundle.PUBLICATION}: no licence for {', '.join(sorted(missing))}")
+        raise BundleError(f"the licence table has no row for {', '.join(sorted(missing))}")
     with session_scope(engine) as session:
         registry.upsert_towns(session, towns)
         session.flush()

@@ -62,8 +62,10 @@ class Publication:
     synthetic: bool
 
 
-def read_publication(path: Path = PUBLICATION) -> list[Publication]:
-    """The licence table: `town_id,licence,attribution,synthetic`."""
+def read_publication(path: Path | None = None) -> list[Publication]:
+    """The licence table: `town_id,licence,attribution,synthetic` (the bundled one unless
+    `path` names another)."""
+    path = path or PUBLICATION
     try:
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))

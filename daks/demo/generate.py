@@ -289,12 +289,17 @@ def _days(hours: list[datetime], series: list[int]) -> Iterable[tuple[datetime, 
     for h, n in zip(hours, series, strict=True):
         if start is None or h.date() != start.date():
             if start is not None:
-                yield start, int((h - start).total_seconds()), total
+                yield start, _seconds(start, h), total
             start, total = h, 0
         total += n
     if start is not None:
-        end = hours[-1] + timedelta(hours=1)
-        yield start, int((end - start).total_seconds()), total
+        yield start, _seconds(start, hours[-1]) + 3600, total
+
+
+def _seconds(start: datetime, end: datetime) -> int:
+    # Aware times that share a tzinfo subtract as wall-clock times: go through UTC so that
+    # a day with a clock change lasts 23 or 25 hours.
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
 
 
 def split(total: int, weights: Sequence[float]) -> list[int]:
