@@ -1,6 +1,7 @@
-"""Queries behind the analytics routes: a town's events and weather, and hourly series of
-a place either from the current public release (published cells) or from exact readings
-(internal tier only). Plain rows out; the analytics package does the arithmetic."""
+"""Queries behind the analytics routes: a town's events and weather, its places, and hourly
+series of a place either from the current public release (published cells) or from exact
+readings (internal tier only). Plain rows and series out; the analytics package does the
+arithmetic."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from daks.domain.codes import Status
+from daks.publishers.analytics.series import Basis, Point, Series, total
 from daks.store.errors import NotFound
 
 COMPLETE = 0.99  # an exact hour with less coverage is incomplete
@@ -59,6 +62,40 @@ def event(conn: Connection, event_id: int) -> EventRow:
     if row is None:
         raise NotFound(f"no event {event_id}")
     return EventRow(*row)
+
+
+def towns(conn: Connection) -> list[TownRow]:
+    rows = conn.execute(text("SELECT id, timezone, inhabitants, synthetic FROM town ORDER BY id"))
+    return [TownRow(r.id, r.timezone, r.inhabitants, bool(r.synthetic)) for r in rows]
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    id: str
+    kind: str  # location | zone
+    zone: str | None  # the zone a location belongs to
+    members: tuple[str, ...]  # a zone's locations
+
+
+def places(conn: Connection, town_id: str) -> list[PlaceRow]:
+    """The locations and zones of a town (shops have no footfall of their own here)."""
+    members: dict[str, list[str]] = {}
+    for zone, location in conn.execute(
+        text(
+            "SELECT m.zone_id, m.location_id FROM zone_member m JOIN place z ON z.id = m.zone_id"
+            " WHERE z.town_id = :t ORDER BY m.zone_id, m.location_id"
+        ),
+        {"t": town_id},
+    ):
+        members.setdefault(zone, []).append(location)
+    rows = conn.execute(
+        text(
+            "SELECT id, kind, zone_id FROM place WHERE town_id = :t"
+            " AND kind IN ('location', 'zone') ORDER BY kind, id"
+        ),
+        {"t": town_id},
+    )
+    return [PlaceRow(r.id, r.kind, r.zone_id, tuple(members.get(r.id, ()))) for r in rows]
 
 
 def place(conn: Connection, town_id: str, place_id: str) -> tuple[str, list[str]]:
@@ -148,3 +185,91 @@ def weather(conn: Connection, town_id: str, since: int, until: int) -> list[Any]
             {"t": town_id, "since": since, "until": until},
         ).all()
     )
+
+
+def last_hour(conn: Connection, town_id: str, metric: str, exact: bool) -> int | None:
+    """The start of the newest hour the town has for `metric`, on the basis asked."""
+    if exact:
+        query = (
+            "SELECT MAX(r.start) FROM reading r JOIN place p ON p.id = r.place_id"
+            " WHERE p.town_id = :t AND r.metric = :m"
+        )
+    else:
+        query = (
+            "SELECT MAX(start) FROM published_cell WHERE valid_to IS NULL AND town = :t"
+            " AND metric = :m AND granularity = 'hour'"
+        )
+    found = conn.execute(text(query), {"t": town_id, "m": metric}).scalar()
+    return None if found is None else (int(found) // 3600) * 3600
+
+
+def series(
+    conn: Connection,
+    town_id: str,
+    place_id: str,
+    metric: str,
+    since: int,
+    until: int,
+    exact: bool,
+    release: int | None = None,
+) -> Series:
+    """The hourly series of a location or zone: exact sums of readings (a zone as the sum of
+    its members, usable only where all are) or the current release's published cells, whose
+    suppressed cells carry no value."""
+    kind, members = place(conn, town_id, place_id)
+    if exact:
+        parts = members if kind == "zone" else [place_id]
+        rows = exact_hours(conn, parts, metric, since, until)
+        return total(
+            (
+                Series.of(
+                    (
+                        Point(s, v, Status.OK if c >= COMPLETE else Status.INCOMPLETE)
+                        for s, v, c in rows.get(p, [])
+                    ),
+                    Basis.EXACT,
+                )
+                for p in parts
+            ),
+            Basis.EXACT,
+        )
+    level = "zone" if kind == "zone" else "location"
+    cells = published_hours(conn, town_id, level, place_id, metric, since, until)
+    return Series.of(
+        (Point(s, v, Status(st)) for s, v, st in cells), Basis.PUBLISHED, release=release
+    )
+
+
+def published_weeks(
+    conn: Connection, metric: str
+) -> dict[str, list[tuple[int, float | None, str]]]:
+    """Every town's own hourly cells (level town) of the current release: (start, value,
+    status) per town, for benchmarks."""
+    rows = conn.execute(
+        text(
+            "SELECT town, start, value, status FROM published_cell WHERE valid_to IS NULL"
+            " AND level = 'town' AND place = town AND metric = :m AND granularity = 'hour'"
+            " AND direction = 'both' AND breakdown = '' ORDER BY town, start"
+        ),
+        {"m": metric},
+    )
+    found: dict[str, list[tuple[int, float | None, str]]] = {}
+    for town_id, start, value, status in rows:
+        found.setdefault(str(town_id), []).append(
+            (int(start), None if value is None else float(value), str(status))
+        )
+    return found
+
+
+def methods(conn: Connection) -> dict[str, tuple[str, ...]]:
+    """town -> the distinct "vendor/method" of the sensors that measured its places."""
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT p.town_id, s.vendor, s.method FROM sensor s"
+            " JOIN place p ON p.id = s.place_id ORDER BY p.town_id, s.vendor, s.method"
+        )
+    )
+    found: dict[str, list[str]] = {}
+    for town_id, vendor, method in rows:
+        found.setdefault(str(town_id), []).append(f"{vendor}/{method}")
+    return {t: tuple(m) for t, m in found.items()}

@@ -9,22 +9,39 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
+from daks.api.auth import Caller
 from daks.api.deps import CallerDep, SessionDep
 from daks.domain.codes import Metric, Status
 from daks.ingest.model import EventRecord
-from daks.publishers.analytics.calendars import TownCalendar
+from daks.publishers.analytics.calendars import TownCalendar, zone_of
 from daks.publishers.analytics.errors import AnalyticsError
 from daks.publishers.analytics.impact import Impact, impact
-from daks.publishers.analytics.series import Basis, Point, Series, total
+from daks.publishers.analytics.profiles import (
+    DAY_NAMES,
+    WEEK_HOURS,
+    HourOfWeek,
+    OpeningHours,
+    OpeningShares,
+    SchoolHolidays,
+    TypicalWeek,
+    Window,
+    opening_hours,
+    opening_shares,
+    parse_window,
+    typical_week,
+)
+from daks.publishers.analytics.series import Basis, Series
 from daks.publishers.analytics.weather import WeatherSpell, join
 from daks.store import analytics as store
 from daks.store import observations
+from daks.store.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["analytics"])
 WEEK = 7 * 86400
@@ -95,34 +112,6 @@ def _json(body: dict[str, Any]) -> bytes:
     return orjson.dumps(body)
 
 
-def _series(
-    conn: Any, town: str, place: str, metric: str, since: int, until: int, exact: bool
-) -> Series:
-    kind, members = store.place(conn, town, place)
-    if exact:
-        places = members if kind == "zone" else [place]
-        rows = store.exact_hours(conn, places, metric, since, until)
-        parts = [
-            Series.of(
-                (
-                    Point(s, v, Status.OK if c >= store.COMPLETE else Status.INCOMPLETE)
-                    for s, v, c in rows.get(p, [])
-                ),
-                Basis.EXACT,
-            )
-            for p in places
-        ]
-        return total(parts, Basis.EXACT)
-    current = observations.current_release(conn)
-    level = "zone" if kind == "zone" else "location"
-    cells = store.published_hours(conn, town, level, place, metric, since, until)
-    return Series.of(
-        (Point(s, v, Status(st)) for s, v, st in cells),
-        Basis.PUBLISHED,
-        release=None if current is None else current.id,
-    )
-
-
 @router.get("/events/{event_id}/impact", summary="Measured impact of an event or market")
 def event_impact(
     event_id: int,
@@ -140,21 +129,61 @@ def event_impact(
 ) -> Response:
     conn = session.connection()
     row = store.event(conn, event_id)
+    try:
+        body = impact_answer(
+            conn, row, place, metric, weeks, rain, at, exact=_exact(caller, row.town)
+        )
+    except AnalyticsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    if _wants_csv(request, format_param):
+        flat = {k: v for k, v in body.items() if k not in ("baseline", "notes", "event")}
+        flat["event"] = row.id
+        return _csv([flat])
+    return Response(_json(body), media_type="application/json")
+
+
+def _exact(caller: Caller, town: str) -> bool:
+    """Exact figures only for the town's own internal key; everyone else, other towns'
+    staff included, gets the published cells."""
+    return caller.grant is not None and caller.tier == "internal" and caller.grant.town == town
+
+
+def _release(conn: Any, exact: bool) -> int | None:
+    if exact:
+        return None
+    current = observations.current_release(conn)
+    return None if current is None else current.id
+
+
+def impact_answer(
+    conn: Any,
+    row: store.EventRow,
+    place: str | None,
+    metric: Metric,
+    weeks: int,
+    rain: bool,
+    at: datetime | None,
+    *,
+    exact: bool,
+) -> dict[str, Any]:
+    """The impact of an event as the API answers it (the command line prints the same);
+    raises AnalyticsError when it cannot be answered honestly."""
     town = store.town(conn, row.town)
     target = place or row.place
     if not target:
-        raise HTTPException(422, "the event has no place: name a zone or location with ?place=")
-    exact = caller.grant is not None and caller.tier == "internal" and caller.grant.town == town.id
+        raise AnalyticsError("the event has no place: name a zone or location with ?place=")
     calendar = TownCalendar(town.timezone, [_record(r) for r in store.events(conn, town.id)])
     start, end = row.start, row.end
     if row.rrule:
         after = int(at.timestamp()) if at is not None else row.start
         found = [o for o in calendar.occurrences(after, after + 53 * WEEK) if o.uid == row.uid]
         if not found:
-            raise HTTPException(422, "no occurrence of the market on or after that date")
+            raise AnalyticsError("no occurrence of the market on or after that date")
         start, end = found[0].start, found[0].end
     since = start - 3 * weeks * WEEK
-    series = _series(conn, town.id, target, metric.value, since, end, exact)
+    series = store.series(
+        conn, town.id, target, metric.value, since, end, exact, _release(conn, exact)
+    )
     weather = None
     if rain:
         spells = [
@@ -162,18 +191,8 @@ def event_impact(
             for w in store.weather(conn, town.id, since, end)
         ]
         weather = join(series.points, series.seconds, spells)
-    try:
-        result = impact(
-            series, start, end, calendar, event_uid=row.uid, weeks=weeks, weather=weather
-        )
-    except AnalyticsError as exc:
-        raise HTTPException(422, str(exc)) from None
-    body = _impact_out(row, target, metric, start, end, result)
-    if _wants_csv(request, format_param):
-        flat = {k: v for k, v in body.items() if k not in ("baseline", "notes", "event")}
-        flat["event"] = row.id
-        return _csv([flat])
-    return Response(_json(body), media_type="application/json")
+    result = impact(series, start, end, calendar, event_uid=row.uid, weeks=weeks, weather=weather)
+    return _impact_out(row, target, metric, start, end, result)
 
 
 def _impact_out(
@@ -205,3 +224,223 @@ def _impact_out(
         ],
         "notes": list(result.notes),
     }
+
+
+# --- typical week and opening hours -------------------------------------------------------
+
+DAY = 86400
+YEAR_WEEKS = 52
+
+
+def _day_instant(day: date, zone: str) -> int:
+    return int(datetime.combine(day, time(), zone_of(zone)).timestamp())
+
+
+def _period(
+    conn: Any, town: store.TownRow, metric: str, exact: bool, since: date | None, until: date | None
+) -> tuple[int, int]:
+    """[from, to) as local midnights; by default the last 52 weeks of the town's data."""
+    if until is None:
+        last = store.last_hour(conn, town.id, metric, exact)
+        if last is None:
+            raise AnalyticsError(f"{town.id} has no {metric} counts on this basis")
+        until = datetime.fromtimestamp(last, zone_of(town.timezone)).date() + timedelta(days=1)
+    if since is None:
+        since = until - timedelta(weeks=YEAR_WEEKS)
+    if since >= until:
+        raise HTTPException(422, "from must be before to")
+    return _day_instant(since, town.timezone), _day_instant(until, town.timezone)
+
+
+def _windows(texts: list[str], parameter: str) -> list[Window]:
+    try:
+        return [parse_window(t) for t in texts]
+    except AnalyticsError as exc:
+        raise HTTPException(422, f"{parameter}: {exc}") from None
+
+
+def _shops(texts: list[str]) -> list[OpeningHours]:
+    """One value per shop (or kind of shop): its windows separated by commas."""
+    return [opening_hours([w.name for w in _windows(t.split(","), "opening")]) for t in texts]
+
+
+def _calendar_for(
+    town: store.TownRow, row: store.PlaceRow, records: list[EventRecord]
+) -> TownCalendar:
+    """Events count where they are held: at the place itself, its zone or its members."""
+    near = {row.id, *row.members, *([row.zone] if row.zone else [])}
+    return TownCalendar(town.timezone, records, places=near)
+
+
+def _hour_out(hour: HourOfWeek, suppressed: int) -> dict[str, Any]:
+    return {
+        "slot": hour.slot,
+        "weekday": DAY_NAMES[hour.weekday],
+        "hour": hour.hour,
+        "median": hour.median,
+        "low": hour.low,
+        "high": hour.high,
+        "days": hour.days,
+        "suppressed": suppressed,
+    }
+
+
+def _suppressed_slots(series: Series, calendar: TownCalendar, since: int, until: int) -> list[int]:
+    counts = [0] * WEEK_HOURS
+    for point in series:
+        if since <= point.start < until and point.status is Status.SUPPRESSED:
+            local = calendar.local(point.start)
+            counts[local.weekday() * 24 + local.hour] += 1
+    return counts
+
+
+def _honest(week: TypicalWeek, suppressed: list[int]) -> TypicalWeek:
+    """A published hour of the week that was mostly suppressed has a true median below the
+    publication threshold: the median of the few published values would overstate it, so
+    it is given no median at all."""
+    hours = tuple(
+        HourOfWeek(h.slot, None, None, None, h.days)
+        if suppressed[h.slot] and suppressed[h.slot] >= h.days
+        else h
+        for h in week.hours
+    )
+    return replace(week, hours=hours)
+
+
+@router.get(
+    "/towns/{town}/profiles", summary="Typical week and opening-hours shares of a town's places"
+)
+def town_profiles(
+    town: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    place: Annotated[
+        str | None, Query(description="one location or zone; default every one of the town")
+    ] = None,
+    metric: Metric = Metric.PEDESTRIANS,
+    since: Annotated[
+        date | None, Query(alias="from", description="first local day; default 52 weeks back")
+    ] = None,
+    until: Annotated[
+        date | None,
+        Query(alias="to", description="local day after the last; default the data's end"),
+    ] = None,
+    school: Annotated[
+        SchoolHolidays, Query(description="keep, leave out or look only at school holidays")
+    ] = SchoolHolidays.INCLUDE,
+    opening: Annotated[
+        list[str] | None,
+        Query(
+            description="opening hours of one kind of shop, e.g. 'mon-sat 9-18' or "
+            "'mon-fri 9-12,mon-fri 13-18'; repeat for several (default mon-sat 9-18)"
+        ),
+    ] = None,
+    window: Annotated[
+        list[str] | None,
+        Query(description="a stretch of the week to share out, e.g. '12-14' or 'mon-sat 18-24'"),
+    ] = None,
+    table: Annotated[
+        str,
+        Query(pattern="^(week|shares)$", description="CSV only: the typical week or the shares"),
+    ] = "week",
+    format_param: Annotated[str | None, Query(alias="format", description="json or csv")] = None,
+) -> Response:
+    conn = session.connection()
+    row = store.town(conn, town)
+    windows = _windows(window or [], "window")
+    shops = _shops(opening or ["mon-sat 9-18"])
+    wants_csv = _wants_csv(request, format_param)
+    exact = _exact(caller, row.id)
+    rows = store.places(conn, row.id)
+    if place is not None:
+        rows = [r for r in rows if r.id == place]
+        if not rows:
+            raise NotFound(f"no location or zone {place!r} in {town!r}")
+    try:
+        since_s, until_s = _period(conn, row, metric.value, exact, since, until)
+    except AnalyticsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    release = _release(conn, exact)
+    records = [_record(r) for r in store.events(conn, row.id)]
+    items: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    for target in rows:
+        calendar = _calendar_for(row, target, records)
+        series = store.series(
+            conn, row.id, target.id, metric.value, since_s, until_s, exact, release
+        )
+        try:
+            week = typical_week(series, calendar, since_s, until_s, school=school)
+            suppressed = _suppressed_slots(series, calendar, since_s, until_s)
+            week = _honest(week, suppressed)
+            shares = opening_shares(week, shops, windows)
+        except AnalyticsError as exc:
+            skipped[target.id] = str(exc)
+            continue
+        items.append(_profile_out(target, week, suppressed, shares, shops))
+    if wants_csv:
+        return _csv(_profile_rows(items, table))
+    body = {
+        "town": row.id,
+        "metric": metric.value,
+        "basis": Basis.EXACT.value if exact else Basis.PUBLISHED.value,
+        "release": release,
+        "from": _iso(since_s),
+        "to": _iso(until_s),
+        "school": school.value,
+        "opening": opening or ["mon-sat 9-18"],
+        "windows": [w.name for w in windows],
+        "items": items,
+        "skipped": skipped,
+        "synthetic": row.synthetic,
+    }
+    return Response(_json(body), media_type="application/json")
+
+
+def _profile_out(
+    target: store.PlaceRow,
+    week: TypicalWeek,
+    suppressed: list[int],
+    shares: OpeningShares,
+    shops: list[OpeningHours],
+) -> dict[str, Any]:
+    return {
+        "place": target.id,
+        "kind": target.kind,
+        "used": week.used,
+        "left_out": week.left_out,
+        "hours": [_hour_out(h, suppressed[h.slot]) for h in week.hours],
+        "outside_opening_pct": round(shares.outside_pct, 1),
+        "windows": {name: round(pct, 1) for name, pct in shares.windows.items()},
+        "busy_while_closed": [
+            {
+                "slot": slot,
+                "weekday": DAY_NAMES[slot // 24],
+                "hour": slot % 24,
+                "median": value,
+                "shops_open_pct": round(open_pct, 1),
+            }
+            for slot, value, open_pct in shares.busy_while_closed
+        ],
+    }
+
+
+def _profile_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    if table == "shares":
+        rows: list[dict[str, Any]] = []
+        for item in items:
+            rows.append(
+                {"place": item["place"], "kind": item["kind"], "share": "outside opening",
+                 "pct": item["outside_opening_pct"]}
+            )  # fmt: skip
+            rows.extend(
+                {"place": item["place"], "kind": item["kind"], "share": name, "pct": pct}
+                for name, pct in item["windows"].items()
+            )
+        return rows
+    return [
+        {"place": item["place"], "kind": item["kind"], **hour}
+        for item in items
+        for hour in item["hours"]
+    ]
