@@ -146,11 +146,12 @@ def observations(
             "to", f"must be after from and at most {MAX_RANGE[granularity].days} days later"
         )
     places: list[str] | None = None
+    # A place fixes its town: the filter then uses the cells' key index from its start.
     if location is not None:
-        registry.get_place(session, location)
+        town = _same_town(town, registry.get_place(session, location).town_id, location)
         places = [location]
     if zone is not None:
-        registry.get_place(session, zone)
+        town = _same_town(town, registry.get_place(session, zone).town_id, zone)
         places = registry.zone_members(session, zone) if level is Level.LOCATION else [zone]
     rows = store.cells(
         conn,
@@ -189,6 +190,12 @@ def observations(
     )
     body = _render(chosen, cells, _places(session, rows), page)
     return Response(body, media_type=chosen, headers=headers)
+
+
+def _same_town(asked: str | None, actual: str, place: str) -> str:
+    if asked is not None and asked != actual:
+        raise NotFound(f"no location {place!r} in town {asked!r}")
+    return actual
 
 
 def _cell(r: Any) -> Cell:

@@ -1,0 +1,334 @@
+"""API under load: uvicorn with 2 workers on a release of 1M and of 10M cells, driven from a
+second process on loopback by a bounded async httpx client (50 connections).
+
+    .venv/bin/python bench/api.py                      # 1M and 10M cells, 30 s per scenario
+    .venv/bin/python bench/api.py --scale 0.05 --seconds 5   # 50k and 500k cells, quick
+
+Scenarios: 1,000-cell JSON-LD pages, 24-cell day queries (plain JSON), and 304
+revalidations. Prints req/s, p50, p99, errors and the server's peak memory (all workers,
+RSS) per release size, and the large ÷ small p50 and p99 latency ratios. Targets (issue 5):
+≥ 200 req/s for pages, ≥ 1,000 req/s for day queries, p99 < 100 ms, no errors, ratio < 1.5,
+memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HOUR = 3600
+YEAR_START = 1735686000  # 2025-01-01T00:00 in Brussels (CET)
+HOURS = 8760
+
+
+def build(url: str, cells: int) -> int:
+    """A release of `cells` hourly cells: one town, enough locations for a year each."""
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    from daks.store.db import make_engine, migrate
+
+    engine = make_engine(url)
+    migrate(engine)
+    SQLModel.metadata.create_all(engine)
+    locations = max(1, -(-cells // HOURS))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO town (id, name, timezone, data_bought, synthetic)"
+                " VALUES ('bench', 'Bench', 'Europe/Brussels', '', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO place (id, town_id, kind, name, vendor_ids, synthetic, created_at)"
+                " VALUES (:id, 'bench', 'location', :id, '{}', true, 0)"
+            ),
+            [{"id": f"loc{i:05d}"} for i in range(locations)],
+        )
+        release = conn.execute(
+            text(
+                "INSERT INTO release (created_at, kind, tier, policies, batches, counts, changed,"
+                " closed, towns) VALUES (:at, 'full', 'public', '{\"pedestrians\": \"public-v1\"}',"
+                " '[]', '{}', :n, 0, '{}') RETURNING id"
+            ),
+            {"at": int(time.time()), "n": cells},
+        ).scalar_one()
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    sql = (
+        "INSERT INTO published_cell (town, level, metric, granularity, place, direction,"
+        ' breakdown, start, valid_from, valid_to, "end", block, value, status, coverage,'
+        " estimated, policy) VALUES ('bench', 'location', 'pedestrians', 'hour', %s, 'both',"
+        " '', %s, %s, NULL, %s, '2025-01', %s, %s, 1.0, false, 'public-v1')"
+    )
+    if engine.dialect.name == "sqlite":
+        sql = sql.replace("%s", "?")
+    rng = random.Random(1)
+    batch: list[tuple[object, ...]] = []
+    made = 0
+    for i in range(locations):
+        for h in range(HOURS):
+            if made == cells:
+                break
+            start = YEAR_START + h * HOUR
+            value = rng.choice([None, 15.0, 55.0, 120.0, 340.0])
+            status = "suppressed" if value is None else "ok"
+            batch.append((f"loc{i:05d}", start, release, start + HOUR, value, status))
+            made += 1
+            if len(batch) == 50_000:
+                cursor.executemany(sql, batch)
+                batch = []
+    if batch:
+        cursor.executemany(sql, batch)
+    raw.commit()
+    raw.close()
+    engine.dispose()
+    return locations
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DAKS_DATABASE_URL": url,
+        "DAKS_RATE_LIMIT_PUBLIC": "10000000/minute",
+        "DAKS_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "daks.api.app:create_app",
+            "--factory",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(1.0)  # both workers up
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+async def load(
+    base: str, scenario: str, seconds: float, connections: int, locations: int
+) -> dict[str, float]:
+    import httpx
+
+    rng = random.Random(scenario)
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
+        etags: dict[str, str] = {}
+        fixed = [f"/v1/observations?location=loc{i % locations:05d}&limit=100" for i in range(20)]
+        if scenario == "304":
+            for url in fixed:
+                etags[url] = (await client.get(url)).headers["etag"]
+
+        def request() -> tuple[str, dict[str, str]]:
+            loc = f"loc{rng.randrange(locations):05d}"
+            day = rng.randrange(300)
+            start = time.strftime(
+                "%Y-%m-%dT%H:00:00Z", time.gmtime(YEAR_START + day * 86400 + HOUR * 0)
+            )
+            if scenario == "pages":
+                return (
+                    f"/v1/observations?metric=pedestrians&location={loc}&limit=1000&from={start}",
+                    {"Accept": "application/ld+json"},
+                )
+            if scenario == "days":
+                end = time.strftime(
+                    "%Y-%m-%dT%H:00:00Z", time.gmtime(YEAR_START + (day + 1) * 86400)
+                )
+                return (
+                    f"/v1/observations?metric=pedestrians&location={loc}&from={start}&to={end}",
+                    {},
+                )
+            url = rng.choice(fixed)
+            return url, {"If-None-Match": etags[url]}
+
+        stop = time.perf_counter() + seconds
+        expected = 304 if scenario == "304" else 200
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                url, headers = request()
+                began = time.perf_counter()
+                try:
+                    response = await client.get(url, headers=headers)
+                    await response.aread()
+                    ok = response.status_code == expected
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - began)
+                errors += not ok
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors,
+    }
+
+
+def client_main(args: argparse.Namespace) -> None:
+    result = asyncio.run(
+        load(args.base, args.scenario, args.seconds, args.connections, args.locations)
+    )
+    print(json.dumps(result))
+
+
+def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, dict[str, float]]:
+    url = f"sqlite:///{folder / f'bench-{cells}.sqlite'}"
+    began = time.perf_counter()
+    locations = build(url, cells)
+    print(
+        f"built a release of {cells:,} cells ({locations} locations) in {time.perf_counter() - began:.0f} s",
+        flush=True,
+    )
+    port = free_port()
+    server = serve(url, port)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(server.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for scenario in ("pages", "days", "304"):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--client",
+                    "--base",
+                    f"http://127.0.0.1:{port}",
+                    "--scenario",
+                    scenario,
+                    "--seconds",
+                    str(args.seconds),
+                    "--connections",
+                    str(args.connections),
+                    "--locations",
+                    str(locations),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[scenario] = json.loads(out.stdout)
+    finally:
+        done.set()
+        sampler.join()
+        server.terminate()
+        server.wait(10)
+    for scenario, r in results.items():
+        r["server_peak_mb"] = peak / 2**20
+        print(
+            f"  {cells:>10,} cells  {scenario:<5}  {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms"
+            f"  p99 {r['p99_ms']:6.1f} ms  errors {int(r['errors'])}  ({int(r['requests'])} requests)",
+            flush=True,
+        )
+    print(f"  server peak memory (2 workers + supervisor): {peak / 2**20:.0f} MB", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1M and 10M cells")
+    parser.add_argument("--seconds", type=float, default=30.0, help="per scenario")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", help=argparse.SUPPRESS)
+    parser.add_argument("--locations", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        client_main(args)
+        return
+    small, large = int(1_000_000 * args.scale), int(10_000_000 * args.scale)
+    with tempfile.TemporaryDirectory(prefix="daks-bench-api-") as tmp:
+        a = run_size(small, args, Path(tmp))
+        b = run_size(large, args, Path(tmp))
+    for scenario in a:
+        print(
+            f"latency ratio {large:,} ÷ {small:,} cells, {scenario}:"
+            f" p50 {b[scenario]['p50_ms'] / a[scenario]['p50_ms']:.2f},"
+            f" p99 {b[scenario]['p99_ms'] / a[scenario]['p99_ms']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
