@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,8 @@ def _readings(
     sensor = Sensor(place_id=place, vendor=vendor, method="counter")
     session.add_all([batch, sensor])
     session.flush()
-    assert batch.id is not None and sensor.id is not None
+    assert batch.id is not None
+    assert sensor.id is not None
     session.execute(
         insert(Reading),
         [
@@ -195,7 +196,7 @@ def test_suppressed_cells_never_become_public_values(
     public = _profiles(client, place="testtown-markt")["items"][0]
     night = _hour(public, 0, 3)
     assert night["suppressed"] >= 15  # every Monday of the period
-    assert night["median"] is None and night["low"] is None and night["high"] is None
+    assert (night["median"], night["low"], night["high"]) == (None, None, None)
     exact = _profiles(client, bearer(make_key(tier="internal")), place="testtown-markt")
     assert 0 < _hour(exact["items"][0], 0, 3)["median"] < 10
     # Another town's internal key gets the public answer, not the exact one.
@@ -284,3 +285,81 @@ def test_a_period_without_counts_says_so(client: TestClient, loaded: object) -> 
     body = _profiles(client, **{"from": "2024-01-01", "to": "2024-02-01"})
     assert body["items"] == []
     assert set(body["skipped"]) == {*PLACES.values(), "testtown-centrum"}
+
+
+# --- street comparisons -------------------------------------------------------------------
+
+
+def _comparisons(client: TestClient, headers: dict[str, str] | None = None, **params: Any) -> Any:
+    response = client.get(
+        "/v1/towns/testtown/comparisons", params={**PERIOD, **params}, headers=headers or {}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_back_street_share_and_the_fairs_shift_on_both_tiers(
+    client: TestClient, loaded: object, make_key: KeyMaker
+) -> None:
+    internal = bearer(make_key(tier="internal"))
+    for headers, basis in ((None, "published"), (internal, "exact")):
+        body = _comparisons(client, headers)
+        assert body["basis"] == basis
+        (zone,) = body["items"]
+        assert zone["zone"] == "testtown-centrum"
+        assert zone["typical"]["testtown-kerkstraat"] == pytest.approx(0.10, abs=0.005)
+        assert zone["typical"]["testtown-markt"] == pytest.approx(0.70, abs=0.01)
+        assert zone["event_days"] == len(FAIRS)
+        shifts = {s["location"]: s for s in zone["shifts"]}
+        markt, kerk = shifts["testtown-markt"], shifts["testtown-kerkstraat"]
+        assert markt["low_pp"] > 0
+        assert markt["significant"]
+        assert markt["shift_pp"] == pytest.approx(7, abs=3)  # 8 hours of +50 % on the Markt
+        assert kerk["high_pp"] < 0
+
+
+def test_a_market_that_lifts_every_street_alike_moves_no_share(
+    client: TestClient, loaded: object
+) -> None:
+    # After the last fair only the Wednesday market is on: counted as event days here.
+    body = _comparisons(client, markets="true", **{"from": "2025-11-10"})
+    (zone,) = body["items"]
+    assert zone["event_days"] == 8
+    for shift in zone["shifts"]:
+        assert shift["low_pp"] <= 0 <= shift["high_pp"]
+        assert not shift["significant"]
+
+
+def test_comparisons_as_csv(client: TestClient, loaded: object) -> None:
+    days = _csv_rows(
+        client.get("/v1/towns/testtown/comparisons", params={**PERIOD, "format": "csv"}).text
+    )
+    assert {r["location"] for r in days} == set(PLACES.values())
+    first = [r for r in days if r["day"] == days[0]["day"]]
+    assert sum(float(r["share"]) for r in first) == pytest.approx(1.0, abs=1e-3)
+    shifts = _csv_rows(
+        client.get(
+            "/v1/towns/testtown/comparisons",
+            params={**PERIOD, "table": "shifts"},
+            headers={"Accept": "text/csv"},
+        ).text
+    )
+    assert {r["location"] for r in shifts} == set(PLACES.values())
+    assert {"shift_pp", "low_pp", "high_pp", "significant"} <= set(shifts[0])
+
+
+def test_comparison_refusals(client: TestClient, loaded: object) -> None:
+    assert client.get("/v1/towns/nowhere/comparisons").status_code == 404
+    assert (
+        client.get("/v1/towns/testtown/comparisons", params={"zone": "testtown-markt"}).status_code
+        == 404
+    )
+    for params in (
+        {"min_hours": "0"},
+        {"table": "weeks"},
+        {"from": "2026-01-05", "to": "2025-09-01"},
+    ):
+        assert client.get("/v1/towns/testtown/comparisons", params=params).status_code == 422
+    quiet = _comparisons(client, **{"from": "2024-01-01", "to": "2024-02-01"})
+    assert quiet["items"] == []
+    assert "testtown-centrum" in quiet["skipped"]

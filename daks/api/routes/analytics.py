@@ -21,6 +21,7 @@ from daks.api.deps import CallerDep, SessionDep
 from daks.domain.codes import Metric, Status
 from daks.ingest.model import EventRecord
 from daks.publishers.analytics.calendars import TownCalendar, zone_of
+from daks.publishers.analytics.comparisons import ZoneShares, zone_shares
 from daks.publishers.analytics.errors import AnalyticsError
 from daks.publishers.analytics.impact import Impact, impact
 from daks.publishers.analytics.profiles import (
@@ -444,3 +445,139 @@ def _profile_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any
         for item in items
         for hour in item["hours"]
     ]
+
+
+# --- street comparisons -------------------------------------------------------------------
+
+
+@router.get(
+    "/towns/{town}/comparisons",
+    summary="Share of a zone's footfall per location, and its shift on event days",
+)
+def town_comparisons(
+    town: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    zone: Annotated[
+        str | None, Query(description="one zone; default every zone of the town")
+    ] = None,
+    metric: Metric = Metric.PEDESTRIANS,
+    since: Annotated[
+        date | None, Query(alias="from", description="first local day; default 52 weeks back")
+    ] = None,
+    until: Annotated[
+        date | None,
+        Query(alias="to", description="local day after the last; default the data's end"),
+    ] = None,
+    min_hours: Annotated[
+        int, Query(ge=1, le=24, description="complete hours a day needs to count")
+    ] = 12,
+    markets: Annotated[
+        bool,
+        Query(description="count weekly-market days as event days (default: part of the week)"),
+    ] = False,
+    table: Annotated[
+        str, Query(pattern="^(days|shifts)$", description="CSV only: daily shares or event shifts")
+    ] = "days",
+    format_param: Annotated[str | None, Query(alias="format", description="json or csv")] = None,
+) -> Response:
+    """Public callers get shares of the published (rounded) location cells: a ratio of
+    public figures discloses nothing the cells do not, and hours with a suppressed street
+    are left out. The town's own internal key gets shares of the exact counts."""
+    conn = session.connection()
+    row = store.town(conn, town)
+    wants_csv = _wants_csv(request, format_param)
+    exact = _exact(caller, row.id)
+    zones = [p for p in store.places(conn, row.id) if p.kind == "zone"]
+    if zone is not None:
+        zones = [z for z in zones if z.id == zone]
+        if not zones:
+            raise NotFound(f"no zone {zone!r} in {town!r}")
+    try:
+        since_s, until_s = _period(conn, row, metric.value, exact, since, until)
+    except AnalyticsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    release = _release(conn, exact)
+    records = [_record(r) for r in store.events(conn, row.id) if markets or r.kind != "market"]
+    items: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    for target in zones:
+        streets = {
+            member: store.series(
+                conn, row.id, member, metric.value, since_s, until_s, exact, release
+            )
+            for member in target.members
+        }
+        try:
+            found = zone_shares(
+                streets, _calendar_for(row, target, records), since_s, until_s, min_hours
+            )
+        except AnalyticsError as exc:
+            skipped[target.id] = str(exc)
+            continue
+        items.append(_shares_out(target, found))
+    if wants_csv:
+        return _csv(_shares_rows(items, table))
+    body = {
+        "town": row.id,
+        "metric": metric.value,
+        "basis": Basis.EXACT.value if exact else Basis.PUBLISHED.value,
+        "release": release,
+        "from": _iso(since_s),
+        "to": _iso(until_s),
+        "items": items,
+        "skipped": skipped,
+        "synthetic": row.synthetic,
+    }
+    return Response(_json(body), media_type="application/json")
+
+
+def _pp(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _shares_out(target: store.PlaceRow, found: ZoneShares) -> dict[str, Any]:
+    return {
+        "zone": target.id,
+        "locations": list(target.members),
+        "level": found.level,
+        "typical": {name: round(share, 4) for name, share in found.typical.items()},
+        "event_days": sum(1 for d in found.days if d.event),
+        "ordinary_days": sum(1 for d in found.days if not d.event),
+        "shifts": [
+            {
+                "location": s.location,
+                "ordinary": round(s.ordinary, 4),
+                "on_events": None if s.on_events is None else round(s.on_events, 4),
+                "shift_pp": _pp(s.shift_pp),
+                "low_pp": _pp(s.low_pp),
+                "high_pp": _pp(s.high_pp),
+                "significant": s.low_pp is not None
+                and s.high_pp is not None
+                and not s.low_pp <= 0 <= s.high_pp,
+            }
+            for s in found.events
+        ],
+        "days": [
+            {
+                "day": d.day.isoformat(),
+                "hours": d.hours,
+                "event": d.event,
+                "shares": {name: round(share, 4) for name, share in d.shares.items()},
+            }
+            for d in found.days
+        ],
+    }
+
+
+def _shares_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    if table == "shifts":
+        return [{"zone": item["zone"], **shift} for item in items for shift in item["shifts"]]
+    return [
+        {"zone": item["zone"], "day": day["day"], "location": name, "share": share,
+         "hours": day["hours"], "event": day["event"]}
+        for item in items
+        for day in item["days"]
+        for name, share in day["shares"].items()
+    ]  # fmt: skip
