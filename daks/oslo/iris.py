@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from daks.domain.cells import CellKey
@@ -37,22 +38,34 @@ def concept_iri(base: str, scheme: str, code: str | None = None) -> str:
     return f"{base}/id/concept/{scheme}/{_part(code)}"
 
 
+@lru_cache(maxsize=65536)
+def _series_id(
+    town: str,
+    level: Level,
+    place: str,
+    metric: Metric,
+    direction: Direction,
+    breakdown: str,
+    granularity: Granularity,
+) -> str:
+    named = breakdown.replace("=", "-", 1) if breakdown else "all"
+    parts = (town, level.value, place, metric.value, direction.value, named, granularity.value)
+    return "".join(_part(p) + _SEP for p in parts)
+
+
 def observation_id(key: CellKey) -> str:
     """A readable id that names the cell's key and nothing else, so the same bucket keeps
-    its IRI from one release to the next."""
-    breakdown = key.breakdown.replace("=", "-", 1) if key.breakdown else "all"
-    start = key.start.astimezone(UTC).strftime(_STAMP)
-    parts = (
-        key.town,
-        key.level.value,
-        key.place,
-        key.metric.value,
-        key.direction.value,
-        breakdown,
-        key.granularity.value,
-        start,
+    its IRI from one release to the next (the series part is cached: this is per cell)."""
+    series = _series_id(
+        key.town, key.level, key.place, key.metric, key.direction, key.breakdown, key.granularity
     )
-    return _SEP.join(_part(p) for p in parts)
+    return series + _stamp(key.start)
+
+
+@lru_cache(maxsize=16384)
+def _stamp(instant: datetime) -> str:
+    s = instant.astimezone(UTC)
+    return f"{s.year:04d}{s.month:02d}{s.day:02d}T{s.hour:02d}{s.minute:02d}{s.second:02d}Z"
 
 
 def observation_iri(base: str, key: CellKey) -> str:

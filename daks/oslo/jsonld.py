@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from daks.domain.cells import Cell
-from daks.domain.codes import Status
+from daks.domain.codes import Metric, Status
 from daks.oslo import codelists, nodes
 from daks.oslo.codelists import Family
 from daks.oslo.contexts import context_url
@@ -34,6 +34,7 @@ _TYPES = {
     Family.SALES: "Verkoopmeting",
 }
 _KENMERK = {Family.FOOTFALL: "drukteKenmerk", Family.SALES: "verkoopKenmerk"}
+_NOT_TRAFFIC = frozenset(m for m in Metric if codelists.family(m) is not Family.TRAFFIC)
 
 
 @dataclass(slots=True)
@@ -43,6 +44,26 @@ class PageNodes:
     base: str
     included: dict[str, Node] = field(default_factory=dict)
     _series: dict[tuple[Any, ...], Node] = field(default_factory=dict)
+    _result_times: dict[str, str] = field(default_factory=dict)
+    _published: dict[str, str] = field(default_factory=dict)
+
+    def published(self, page: Page, timezone: str) -> str | None:
+        """The release's build time in the town's offset (cached: the same on every cell)."""
+        if page.published is None:
+            return None
+        at = self._published.get(timezone)
+        if at is None:
+            at = self._published[timezone] = local_iso(page.published, timezone)
+        return at
+
+    def result_time(self, at: str) -> str:
+        """One instant node per distinct result time on the page (a release has one)."""
+        label = self._result_times.get(at)
+        if label is None:
+            label = f"_:resultaattijd{len(self._result_times) + 1}"
+            self._result_times[at] = label
+            self.included[label] = {"@id": label, "@type": _INSTANT, "at": at}
+        return label
 
     def add(self, described: Iterable[Node]) -> None:
         for node in described:
@@ -99,41 +120,47 @@ class PageNodes:
         return iri
 
 
-def _instant(iri: str, at: str) -> Node:
-    return {"@id": iri, "@type": _INSTANT, "at": at}
-
-
 def _interval(obs: str, start: str, end: str) -> Node:
+    # Begin and end are blank nodes: they belong to this interval alone.
     return {
         "@id": obs + "#tijd",
         "@type": _INTERVAL,
-        "start": _instant(obs + "#begin", start),
-        "end": _instant(obs + "#einde", end),
+        "start": {"@type": _INSTANT, "at": start},
+        "end": {"@type": _INSTANT, "at": end},
     }
 
 
 def observation_node(cell: Cell, place: PlaceInfo, page: Page, state: PageNodes) -> Node:
-    """One cell as a compact JSON-LD node (the shared nodes it needs go into `state`)."""
+    """One cell as a compact JSON-LD node (the shared nodes it needs go into `state`).
+
+    This runs once per cell on every page: what a series shares is computed once
+    (`PageNodes.series`), and only the times, the value and the status are made here.
+    """
     key = cell.key
-    kind = codelists.family(key.metric)
+    metric = key.metric
+    traffic = metric not in _NOT_TRAFFIC
     obs = observation_iri(state.base, key)
-    end = local_iso(key.end, place.timezone)
-    result: Node = {"@id": obs + "#resultaat", "@type": _RESULT}
-    counted = cell.value is not None and is_count(key.metric)
-    types = [_TYPES[kind], "Telling"] if counted else [_TYPES[kind]]
-    node: Node = {"@id": obs, "@type": types}
-    node["phenomenonTime"] = _interval(obs, local_iso(key.start, place.timezone), end)
-    if kind is Family.TRAFFIC:
+    timezone = place.timezone
+    end = local_iso(key.end, timezone)
+    value = cell.value
+    result: Node = {"@type": _RESULT}
+    node: Node = {"@id": obs, "@type": None}
+    node["phenomenonTime"] = _interval(obs, local_iso(key.start, timezone), end)
+    if traffic:
         node["phenomenonTimeVkm"] = obs + "#tijd"
-    published = local_iso(page.published, place.timezone) if page.published else end
-    node["resultTime"] = _instant(obs + "#resultaattijd", published)
+    node["resultTime"] = state.result_time(state.published(page, timezone) or end)
     node["result"] = result
-    if cell.value is not None:
-        if counted:
-            result["value"] = node["count"] = count_value(cell.value)
+    family_type = _TYPES[codelists.family(metric)]
+    if value is None:
+        node["@type"] = [family_type]
+    else:
+        if is_count(metric):
+            node["@type"] = [family_type, "Telling"]
+            result["value"] = node["count"] = count_value(value)
         else:
-            result["value"] = {"@value": decimal_lexical(cell.value), "@type": "xsd:decimal"}
-        unit = codelists.UNIT_CODE.get(key.metric)
+            node["@type"] = [family_type]
+            result["value"] = {"@value": decimal_lexical(value), "@type": "xsd:decimal"}
+        unit = codelists.UNIT_CODE.get(metric)
         if unit:
             result["unit"] = unit
     node.update(state.series(cell, place, page))
@@ -148,7 +175,7 @@ def ambient_node(ambient: AmbientObservation, page: Page, state: PageNodes) -> N
     place = ambient.place
     obs = ambient_iri(base, ambient)
     end = local_iso(ambient.end, place.timezone)
-    result: Node = {"@id": obs + "#resultaat", "@type": _RESULT}
+    result: Node = {"@type": _RESULT}
     if ambient.value is not None:
         result["value"] = {"@value": decimal_lexical(ambient.value), "@type": "xsd:decimal"}
         result["unit"] = "CEL" if ambient.kind is AmbientKind.TEMPERATURE else "MMT"
@@ -161,7 +188,7 @@ def ambient_node(ambient: AmbientObservation, page: Page, state: PageNodes) -> N
         "@id": obs,
         "@type": ["Omgevingsobservatie"],
         "phenomenonTime": _interval(obs, local_iso(ambient.start, place.timezone), end),
-        "resultTime": _instant(obs + "#resultaattijd", published),
+        "resultTime": state.result_time(published),
         "result": result,
         "featureOfInterest": place_iri(base, place),
         "omgevingsKenmerk": codelists.ambient_kenmerk_iri(base, ambient.kind),

@@ -174,27 +174,36 @@ def add_kenmerk(graph: Graph, base: str, metric: Metric, breakdown: str) -> URIR
     return node
 
 
-def _add_instant(graph: Graph, node: URIRef, at: str) -> URIRef:
+def _add_instant(graph: Graph, node: BNode, at: str) -> BNode:
     graph.add((node, RDF.type, TIME.Instant))
     graph.add((node, RDF.type, fix.TM_INSTANT.iri))
     graph.add((node, TIME.inXSDDateTime, Literal(at, datatype=XSD.dateTime)))
     return node
 
 
-def _add_time(graph: Graph, obs: URIRef, start: str, end: str, published: str) -> URIRef:
+ResultTimes = dict[str, BNode]
+
+
+def _add_time(
+    graph: Graph, obs: URIRef, start: str, end: str, published: str, result_times: ResultTimes
+) -> URIRef:
+    """The phenomenon time (an interval with its own begin and end) and the result time,
+    one instant shared by every observation of the same release on the page."""
     interval = URIRef(f"{obs}#tijd")
     graph.add((interval, RDF.type, TIME.ProperInterval))
     graph.add((interval, RDF.type, fix.TEMPORELE_ENTITEIT.iri))
-    graph.add((interval, TIME.hasBeginning, _add_instant(graph, URIRef(f"{obs}#begin"), start)))
-    graph.add((interval, TIME.hasEnd, _add_instant(graph, URIRef(f"{obs}#einde"), end)))
+    graph.add((interval, TIME.hasBeginning, _add_instant(graph, BNode(), start)))
+    graph.add((interval, TIME.hasEnd, _add_instant(graph, BNode(), end)))
     graph.add((obs, OM["OM_Observation.phenomenonTime"], interval))
-    result_time = _add_instant(graph, URIRef(f"{obs}#resultaattijd"), published)
+    result_time = result_times.get(published)
+    if result_time is None:
+        result_time = result_times[published] = _add_instant(graph, BNode(), published)
     graph.add((obs, OM["OM_Observation.resultTime"], result_time))
     return interval
 
 
-def _add_result(graph: Graph, obs: URIRef) -> URIRef:
-    result = URIRef(f"{obs}#resultaat")
+def _add_result(graph: Graph, obs: URIRef) -> BNode:
+    result = BNode()
     graph.add((result, RDF.type, fix.RESULT_ANY.iri))
     graph.add((result, RDF.type, SCHEMA.QuantitativeValue))
     graph.add((obs, OM["OM_Observation.result"], result))
@@ -205,14 +214,24 @@ def _status(graph: Graph, base: str, status: Status) -> URIRef:
     return _concept(graph, codelists.status_concept(base, status.value))
 
 
-def add_cell(graph: Graph, base: str, cell: Cell, place: PlaceInfo, page: Page) -> URIRef:
+def add_cell(
+    graph: Graph,
+    base: str,
+    cell: Cell,
+    place: PlaceInfo,
+    page: Page,
+    result_times: ResultTimes | None = None,
+) -> URIRef:
     key = cell.key
     kind = codelists.family(key.metric)
     obs = URIRef(observation_iri(base, key))
     graph.add((obs, RDF.type, _OBSERVATION_CLASS[kind]))
     end = local_iso(key.end, place.timezone)
     published = local_iso(page.published, place.timezone) if page.published else end
-    interval = _add_time(graph, obs, local_iso(key.start, place.timezone), end, published)
+    start = local_iso(key.start, place.timezone)
+    interval = _add_time(
+        graph, obs, start, end, published, {} if result_times is None else result_times
+    )
     result = _add_result(graph, obs)
     if cell.value is not None:
         if is_count(key.metric):
@@ -253,13 +272,20 @@ def add_cell(graph: Graph, base: str, cell: Cell, place: PlaceInfo, page: Page) 
     return obs
 
 
-def add_ambient(graph: Graph, base: str, ambient: AmbientObservation, page: Page) -> URIRef:
+def add_ambient(
+    graph: Graph,
+    base: str,
+    ambient: AmbientObservation,
+    page: Page,
+    result_times: ResultTimes | None = None,
+) -> URIRef:
     place = ambient.place
     obs = URIRef(ambient_iri(base, ambient))
     graph.add((obs, RDF.type, LE.Omgevingsobservatie))
     end = local_iso(ambient.end, place.timezone)
     published = local_iso(page.published, place.timezone) if page.published else end
-    _add_time(graph, obs, local_iso(ambient.start, place.timezone), end, published)
+    start = local_iso(ambient.start, place.timezone)
+    _add_time(graph, obs, start, end, published, {} if result_times is None else result_times)
     result = _add_result(graph, obs)
     if ambient.value is not None:
         value = Literal(decimal_lexical(ambient.value), datatype=XSD.decimal)
@@ -296,13 +322,15 @@ def page_graph(
     graph.add((collection, DAKS.policy, Literal(page.policy)))
     if page.next:
         graph.add((collection, DAKS.next, URIRef(page.next)))
+    result_times: ResultTimes = {}
     for cell in cells:
-        obs = add_cell(graph, base, cell, places.of(cell), page)
+        obs = add_cell(graph, base, cell, places.of(cell), page, result_times)
         graph.add((collection, SOSA.hasMember, obs))
         if codelists.family(cell.key.metric) is Family.TRAFFIC:
             graph.add((collection, RDF.type, VKM.Verkeersmetingverzameling))
             graph.add((collection, RDF.type, fix.OBSERVATION_COLLECTION_TR.iri))
             graph.add((collection, VKM.heeftLid, obs))
     for item in ambient:
-        graph.add((collection, SOSA.hasMember, add_ambient(graph, base, item, page)))
+        obs = add_ambient(graph, base, item, page, result_times)
+        graph.add((collection, SOSA.hasMember, obs))
     return graph

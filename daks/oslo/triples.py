@@ -84,7 +84,7 @@ class Walker:
     def subject(self, node: dict[str, Any]) -> str:
         iri = node.get("@id")
         if iri is not None:
-            return f"<{iri}>"
+            return iri if iri.startswith("_:") else f"<{iri}>"
         self._blank += 1
         return f"_:b{self._blank}"
 
@@ -121,7 +121,7 @@ class Walker:
                 datatype = self.context.prefixes.get(prefix, prefix + ":") + local
             return literal(str(value["@value"]), datatype)
         if term.coerce == "@id":
-            return f"<{value}>"
+            return value if value.startswith("_:") else f"<{value}>"
         if isinstance(value, bool):
             return literal("true" if value else "false", XSD + "boolean")
         if term.language:

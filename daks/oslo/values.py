@@ -18,6 +18,7 @@ def is_count(metric: Metric) -> bool:
     return metric not in MEASURE_METRICS
 
 
+@lru_cache(maxsize=4096)
 def decimal_lexical(number: float) -> str:
     """An xsd:decimal lexical form (no exponent, at most 6 decimals, no trailing zeros)."""
     text = f"{number:.6f}".rstrip("0").rstrip(".")
@@ -33,6 +34,8 @@ def zone(name: str) -> tzinfo:
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=16384)
 def local_iso(instant: datetime, timezone: str) -> str:
-    """An instant with the town's offset, as CONTRACT's plain cell shows it."""
+    """An instant with the town's offset, as CONTRACT's plain cell shows it (cached: a
+    page repeats the same bucket boundaries across its series)."""
     return instant.astimezone(zone(timezone)).isoformat()

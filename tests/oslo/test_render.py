@@ -214,4 +214,5 @@ def test_published_time_is_each_results_time() -> None:
     text = render_json([cell(Metric.CARS)], PLACES, page(published=published))
     assert orjson.loads(text)["items"][0]["release"] == 12
     nodes = observation_nodes(cell(Metric.CARS), PLACES, page(published=published))
-    assert nodes[0]["resultTime"]["at"] == "2025-11-03T08:30:00+01:00"
+    by_id = {n["@id"]: n for n in nodes}
+    assert by_id[nodes[0]["resultTime"]]["at"] == "2025-11-03T08:30:00+01:00"
