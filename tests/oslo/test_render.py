@@ -216,3 +216,22 @@ def test_published_time_is_each_results_time() -> None:
     nodes = observation_nodes(cell(Metric.CARS), PLACES, page(published=published))
     by_id = {n["@id"]: n for n in nodes}
     assert by_id[nodes[0]["resultTime"]]["at"] == "2025-11-03T08:30:00+01:00"
+
+
+def test_jsonld_envelope_keeps_document_order_release_policy_and_next() -> None:
+    from daks.oslo.jsonld import render_jsonld
+
+    cells = KINDS["every-granularity"] + KINDS["traffic-per-direction"]
+    body = orjson.loads(render_jsonld(cells, PLACES, page()))
+    assert body["@context"] == f"{BASE}/contexts/daks.jsonld"
+    assert (body["release"], body["policy"]) == (12, "public-v1")
+    assert body["next"] == page().next
+    expected = [observation_nodes(c, PLACES, page())[0]["@id"] for c in cells]
+    assert [m["@id"] for m in body["members"]] == expected
+    assert "Verkeersmetingverzameling" in body["@type"]
+    assert set(body["heeftLid"]) == set(expected[4:])
+    included = [n["@id"] for n in body["@included"]]
+    assert len(included) == len(set(included))  # each shared node described once
+    last = orjson.loads(render_jsonld(KINDS["pedestrians"], PLACES, page(next=None)))
+    assert "next" not in last
+    assert last["@type"] == ["Observatieverzameling"]
