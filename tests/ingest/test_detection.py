@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from daks.ingest.adapters import (
-    events,
-    footfall_long,
-    footfall_wide,
-    leeds,
-    shop_entries,
-    spending,
-    weather,
-)
+from daks.ingest.adapters import ADAPTERS, footfall_wide
 from daks.ingest.errors import UnknownFormat
 from daks.ingest.formats import by_name, detect
 from daks.ingest.text import head
@@ -36,21 +28,20 @@ FIXTURES = {
     "events_markets.csv": "events-csv",
     "events_calendar.ics": "events-ical",
     "weather_hourly.csv": "weather",
+    "ghent_2023_floats.csv": "ghent",
+    "hystreet_api_details.json": "hystreet-api",
+    "hystreet_cp1252.csv": "hystreet-csv",
+    "telraam_advanced_quarterly.json": "telraam",
 }
 SHARED = {
     "dlr_footfall_2025-01_to_10_hourly.csv": "footfall-wide",
     "leeds_lcc_footfall_2017-05_hourly.csv": "leeds",
+    "gent_fietstelpaal_coupure_links_2022-10_5min.csv": "ghent",
+    "moers_steinstrasse_hystreet_2022-05_hourly.csv": "hystreet-csv",
+    "telraam_karlsruhe_9000008311_hourly_2025-10.json": "telraam",
+    "telraam_rheinstetten_9000010417_hourly_2026-02.json": "telraam",
 }
-MINE = [
-    leeds.ADAPTER,
-    shop_entries.ADAPTER,
-    spending.ADAPTER,
-    events.EVENTS_CSV,
-    events.EVENTS_ICAL,
-    weather.ADAPTER,
-    footfall_wide.ADAPTER,
-    footfall_long.ADAPTER,
-]
+MINE = ADAPTERS  # every format: each file must be claimed by exactly one
 
 
 def test_every_fixture_is_listed() -> None:
@@ -74,16 +65,8 @@ def test_shared_files_are_detected(shared_data: Path, name: str, expected: str) 
     assert [a.name for a in MINE if a.sniff(path, sample)] == [expected]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "gent_fietstelpaal_coupure_links_2022-10_5min.csv",
-        "moers_steinstrasse_hystreet_2022-05_hourly.csv",
-        "telraam_karlsruhe_9000008311_hourly_2025-10.json",
-        "daks-towns.csv",
-    ],
-)
-def test_generic_formats_do_not_claim_other_vendors_files(shared_data: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["daks-towns.csv", "telraam_devices.json"])
+def test_no_format_claims_a_file_that_holds_no_counts(shared_data: Path, name: str) -> None:
     path = shared_data / name
     sample = head(path)
     assert [a.name for a in MINE if a.sniff(path, sample)] == []
