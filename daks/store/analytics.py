@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from daks.domain.codes import Status
-from daks.publishers.analytics.series import Basis, Point, Series, total
+from daks.domain.series import Basis, Point, Series, total
 from daks.store.errors import NotFound
 
 COMPLETE = 0.99  # an exact hour with less coverage is incomplete

@@ -363,3 +363,83 @@ def test_comparison_refusals(client: TestClient, loaded: object) -> None:
     quiet = _comparisons(client, **{"from": "2024-01-01", "to": "2024-02-01"})
     assert quiet["items"] == []
     assert "testtown-centrum" in quiet["skipped"]
+
+
+# --- benchmarks ---------------------------------------------------------------------------
+
+
+def test_each_town_against_its_own_baseline_side_by_side(
+    client: TestClient, loaded: dict[str, dict[int, float]], make_key: KeyMaker
+) -> None:
+    response = client.get("/v1/benchmarks")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["basis"] == "published"
+    assert body["baseline"] == {"from": "2025-09-01", "to": "2025-10-20", "index": 100}
+    lines = {line["town"]: line for line in body["lines"]}
+    assert set(lines) == {"testtown", "othertown"}
+    test, other = lines["testtown"], lines["othertown"]
+    assert test["methods"] == ["acme/counter"]
+    assert test["baseline_weeks"] == 8
+    assert not test["per_1000_comparable"]
+    assert not other["per_1000_comparable"]
+    assert len(test["weeks"]) == 26
+    # Weekly noise is about 2.5 % (each day has its own level): single weeks stray, the
+    # stretches before and after the planted 20 % rise do not.
+    shown = test["weeks"][8:-1]
+    assert all(w["coverage"] == 1.0 for w in shown)
+    before = [w["index"] for w in shown if w["week"] < "2026-01-05"]
+    after = [w["index"] for w in shown if w["week"] >= "2026-01-05"]
+    assert all(abs(i - 100) < 10 for i in before)
+    assert all(abs(i - 120) < 12 for i in after)
+    assert sum(before) / len(before) == pytest.approx(100, abs=3)
+    assert (sum(after) / len(after)) / (sum(before) / len(before)) == pytest.approx(RISE, abs=0.03)
+    flat = [w["index"] for w in other["weeks"][:-1]]  # three times the counts, no rise
+    assert all(abs(i - 100) < 10 for i in flat)
+    assert sum(flat) / len(flat) == pytest.approx(100, abs=3)
+    # small hours at night are suppressed and counted as 0; the larger town has fewer
+    assert test["suppressed_hours_as_zero"] > other["suppressed_hours_as_zero"]
+    # Per 1,000 inhabitants: the town's published week over its 12,345 inhabitants.
+    monday = local(2025, 11, 17)
+    cells = [
+        published(s, sum(v[s] for v in loaded.values())).value
+        for s in range(monday, monday + 7 * 86400, 3600)
+    ]
+    week = next(w for w in test["weeks"] if w["week"] == "2025-11-17")
+    assert week["per_1000"] == pytest.approx(1000 * sum(c or 0 for c in cells) / 12345, abs=0.1)
+    # The town's own key sees the same public lines: they must rest on one basis.
+    keyed = client.get("/v1/benchmarks", headers=bearer(make_key(tier="internal"))).json()
+    assert keyed["lines"] == body["lines"]
+
+
+def test_benchmarks_as_csv_and_a_chosen_baseline(client: TestClient, loaded: object) -> None:
+    rows = _csv_rows(
+        client.get(
+            "/v1/benchmarks",
+            params={"baseline_from": "2026-01-05", "baseline_to": "2026-02-16", "format": "csv"},
+        ).text
+    )
+    assert {"town", "metric", "week", "index", "per_1000", "coverage", "methods"} <= set(rows[0])
+    early = [
+        r for r in rows if r["town"] == "testtown" and "2025-11-03" <= r["week"] < "2025-12-22"
+    ]
+    assert early
+    indices = [float(r["index"]) for r in early]  # before the rise, against the risen baseline
+    assert sum(indices) / len(indices) == pytest.approx(100 / RISE, abs=3)
+    assert all(abs(i - 100 / RISE) < 10 for i in indices)
+
+
+def test_benchmark_refusals_and_towns_without_a_baseline(
+    client: TestClient, loaded: object
+) -> None:
+    for params in (
+        {"baseline_from": "2025-09-02"},
+        {"baseline_from": "2025-10-20", "baseline_to": "2025-09-01"},
+        {"metric": "footsteps"},
+        {"format": "xml"},
+    ):
+        response = client.get("/v1/benchmarks", params=params)
+        assert response.status_code == (406 if "format" in params else 422), params
+    body = client.get("/v1/benchmarks", params={"baseline_from": "2024-01-01"}).json()
+    assert body["lines"] == []
+    assert set(body["skipped"]) == {"testtown/pedestrians", "othertown/pedestrians"}

@@ -19,7 +19,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from daks.api.auth import Caller
 from daks.api.deps import CallerDep, SessionDep
 from daks.domain.codes import Metric, Status
+from daks.domain.series import Basis, Point, Series
 from daks.ingest.model import EventRecord
+from daks.publishers.analytics.benchmarks import TownInput, TownLine, benchmark, weekly_totals
 from daks.publishers.analytics.calendars import TownCalendar, zone_of
 from daks.publishers.analytics.comparisons import ZoneShares, zone_shares
 from daks.publishers.analytics.errors import AnalyticsError
@@ -38,7 +40,6 @@ from daks.publishers.analytics.profiles import (
     parse_window,
     typical_week,
 )
-from daks.publishers.analytics.series import Basis, Series
 from daks.publishers.analytics.weather import WeatherSpell, join
 from daks.store import analytics as store
 from daks.store import observations
@@ -581,3 +582,108 @@ def _shares_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any]
         for day in item["days"]
         for name, share in day["shares"].items()
     ]  # fmt: skip
+
+
+# --- cross-town benchmarks ----------------------------------------------------------------
+
+BASELINE_WEEKS = 8
+
+
+@router.get("/benchmarks", summary="Weekly index per town and metric against its own baseline")
+def benchmarks(
+    request: Request,
+    session: SessionDep,
+    metric: Annotated[list[Metric] | None, Query(description="repeat for several")] = None,
+    baseline_from: Annotated[
+        date | None, Query(description="first Monday of the baseline; default the first week")
+    ] = None,
+    baseline_to: Annotated[
+        date | None, Query(description="last Monday of the baseline; default 7 weeks later")
+    ] = None,
+    format_param: Annotated[str | None, Query(alias="format", description="json or csv")] = None,
+) -> Response:
+    """Always on the published cells of the current release, whoever asks: the lines are
+    shown side by side and must rest on the same basis."""
+    conn = session.connection()
+    wants_csv = _wants_csv(request, format_param)
+    for given, name in ((baseline_from, "baseline_from"), (baseline_to, "baseline_to")):
+        if given is not None and given.weekday() != 0:
+            raise HTTPException(422, f"{name}: must be a Monday")
+    towns = {t.id: t for t in store.towns(conn)}
+    methods = store.methods(conn)
+    inputs: list[TownInput] = []
+    hidden: dict[tuple[str, str], int] = {}
+    for m in metric or [Metric.PEDESTRIANS]:
+        for town_id, cells in store.published_weeks(conn, m.value).items():
+            town = towns.get(town_id)
+            if town is None:
+                continue
+            series = Series.of((_week_part(s, v, st) for s, v, st in cells), Basis.PUBLISHED)
+            hidden[(town_id, m.value)] = sum(1 for c in cells if c[2] == Status.SUPPRESSED)
+            inputs.append(
+                TownInput(
+                    town_id, m.value, weekly_totals(series, town.timezone), town.inhabitants,
+                    methods.get(town_id, ()), town.synthetic,
+                )
+            )  # fmt: skip
+    mondays = [w.monday for i in inputs for w in i.weeks]
+    first = baseline_from or (min(mondays) if mondays else date(2000, 1, 3))
+    last = baseline_to or first + timedelta(weeks=BASELINE_WEEKS - 1)
+    try:
+        result = benchmark(inputs, (first, last), Basis.PUBLISHED)
+    except AnalyticsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    lines = [_line_out(line, hidden[(line.town, line.metric)]) for line in result.lines]
+    if wants_csv:
+        return _csv(
+            [
+                {"town": line["town"], "metric": line["metric"], **point,
+                 "methods": ";".join(line["methods"]), "synthetic": line["synthetic"]}
+                for line in lines
+                for point in line["weeks"]
+            ]
+        )  # fmt: skip
+    release = _release(conn, exact=False)
+    body = {
+        "basis": result.basis.value,
+        "release": release,
+        "baseline": {"from": first.isoformat(), "to": last.isoformat(), "index": 100},
+        "note": "Each town against its own baseline: an index compares across towns, "
+        "counts do not. Figures per 1,000 inhabitants are not comparable across vendors.",
+        "lines": lines,
+        "skipped": dict(result.skipped),
+    }
+    return Response(_json(body), media_type="application/json")
+
+
+def _week_part(start: int, value: float | None, status: str) -> Point:
+    """A suppressed hour holds fewer people than the publication threshold: in a weekly
+    total it counts as 0 (off by at most the threshold, against thousands a week) rather
+    than voiding the week; the line says how many hours were counted so."""
+    if status == Status.SUPPRESSED:
+        return Point(start, 0.0)
+    return Point(start, value, Status(status))
+
+
+def _line_out(line: TownLine, suppressed: int) -> dict[str, Any]:
+    return {
+        "town": line.town,
+        "metric": line.metric,
+        "methods": list(line.methods),
+        "coverage": round(line.coverage, 4),
+        "baseline_weeks": line.baseline_weeks,
+        "baseline_level": round(line.baseline_level, 1),
+        "inhabitants": line.inhabitants,
+        "per_1000_comparable": line.per_1000_comparable,
+        "suppressed_hours_as_zero": suppressed,
+        "synthetic": line.synthetic,
+        "weeks": [
+            {
+                "week": p.monday.isoformat(),
+                "index": None if p.index is None else round(p.index, 1),
+                "per_1000": None if p.per_1000 is None else round(p.per_1000, 1),
+                "coverage": round(p.coverage, 4),
+            }
+            for p in line.points
+        ],
+    }
