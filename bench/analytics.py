@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from daks.domain.series import Basis, total  # noqa: E402
 from daks.publishers.analytics.calendars import TownCalendar  # noqa: E402
 from daks.publishers.analytics.impact import impact  # noqa: E402
 from daks.publishers.analytics.profiles import typical_week  # noqa: E402
-from daks.publishers.analytics.series import Basis, total  # noqa: E402
 from daks.publishers.analytics.weather import join  # noqa: E402
 from tests.analytics.synthetic import STREETS, TZ, PlantedEvent, build, local  # noqa: E402
 

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from daks.domain.codes import Status
+from daks.domain.series import Basis, Point, Series
 from daks.ingest.model import EventRecord
-from daks.publishers.analytics.series import Basis, Point, Series
 from daks.publishers.analytics.weather import WeatherSpell
 
 TZ = "Europe/Brussels"

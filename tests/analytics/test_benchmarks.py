@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from daks.domain.series import Basis, Point, Series
 from daks.publishers.analytics.benchmarks import TownInput, benchmark, weekly_totals
 from daks.publishers.analytics.errors import InsufficientData
-from daks.publishers.analytics.series import Basis, Point, Series
 from tests.analytics.synthetic import TZ, build, local
 
 BASELINE = (date(2025, 1, 6), date(2025, 3, 31))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from daks.domain.series import Basis
 from daks.publishers.analytics.calendars import TownCalendar
 from daks.publishers.analytics.errors import InsufficientData
 from daks.publishers.analytics.impact import OTHER_DAYS, SAME_WEEKDAY, impact
-from daks.publishers.analytics.series import Basis
 from daks.publishers.analytics.weather import join
 from tests.analytics.synthetic import MARKET_UPLIFT, RAIN_EFFECT, TZ, PlantedEvent, build, local
 

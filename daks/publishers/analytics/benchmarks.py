@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import zone_of
 from daks.publishers.analytics.errors import InsufficientData
-from daks.publishers.analytics.series import Basis, Series
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from statistics import mean, median, variance
 
 from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
+from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import TownCalendar
 from daks.publishers.analytics.errors import InsufficientData
-from daks.publishers.analytics.series import Basis, Series
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,9 +34,9 @@ from statistics import mean, median, stdev
 
 from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
+from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import Labels, TownCalendar
 from daks.publishers.analytics.errors import InsufficientData
-from daks.publishers.analytics.series import Basis, Series
 from daks.publishers.analytics.weather import Covariates
 
 SAME_WEEKDAY = "same-weekday"

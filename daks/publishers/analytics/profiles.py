@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import median, quantiles
 
+from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import TownCalendar
 from daks.publishers.analytics.errors import AnalyticsError, InsufficientData
-from daks.publishers.analytics.series import Basis, Series
 
 WEEK_HOURS = 168
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
