@@ -140,11 +140,17 @@ def _watched(table: Table, i: int) -> bool:
     return mark is Mark.HIDDEN and table.units[i] is not None and table.exact[i] > 0
 
 
-def audit(table: Table, *, exact_limit: int = 40) -> list[Disclosure]:
-    """Every watched cell the attacker can pin, or narrow below its policy's width."""
+def bounds(table: Table, *, exact_limit: int = 40) -> tuple[list[float], list[float]]:
+    """What the attacker knows of every cell: propagated, and exact on small pieces."""
     lows, highs = intervals(table)
     if exact_limit:
         _exact(table, lows, highs, exact_limit)
+    return lows, highs
+
+
+def audit(table: Table, *, exact_limit: int = 40) -> list[Disclosure]:
+    """Every watched cell the attacker can pin, or narrow below its policy's width."""
+    lows, highs = bounds(table, exact_limit=exact_limit)
     found: list[Disclosure] = []
     for i in range(len(table)):
         if not _watched(table, i):
@@ -154,9 +160,19 @@ def audit(table: Table, *, exact_limit: int = 40) -> list[Disclosure]:
         if table.marks[i] is Mark.ROUNDED:
             if pinned and table.base[i] > 1:
                 found.append(Disclosure(i, low, high, True))
-        elif pinned or high - low < table.policy[i].audit_min_width:
+        elif pinned or high - low < _room(table, i, low):
             found.append(Disclosure(i, low, high, pinned))
     return found
+
+
+def _room(table: Table, i: int, low: float) -> float:
+    """The width a hidden cell must keep. While the attacker cannot rule out a small count
+    (below k), the policy's width, so that the small count stays vague. Once it is known to
+    be k or more, only pinning it counts: the threshold exists for small counts, and any small
+    count hidden inside a large one is audited as a cell of its own."""
+    if low < max(table.k[i], 1):
+        return table.policy[i].audit_min_width
+    return 0.0
 
 
 def _exact(table: Table, lows: list[float], highs: list[float], limit: int) -> None:

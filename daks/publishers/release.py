@@ -28,6 +28,7 @@ from daks.anonymisation.table import Mark, Table, round_to
 from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
 
+WEEK = 7 * 86400
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
 TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
 
@@ -516,8 +517,11 @@ class _Series:
         decided: dict[Key, Mark] = {}
         extra = checked = 0
         built = [block for block in sorted(keys_of) if block >= first]
+        context = self._context(owner, built)
         for block in built:
-            table, index = self._table(keys_of[block], relations_of[block], decided, carried)
+            table, index = self._table(
+                keys_of[block], context[block] + relations_of[block], decided, carried
+            )
             extra += protect(table, exact_limit=exact_limit)
             for key in keys_of[block]:
                 decided[key] = table.marks[index[key]]
@@ -533,6 +537,25 @@ class _Series:
             checked += len(table)
         self._final_audit(built, keys_of, relations_of, decided, carried, exact_limit)
         return self._cells(built, keys_of, decided), checked, extra
+
+    def _context(self, owner: dict[Key, str], built: list[str]) -> dict[str, list[int]]:
+        """For each block, the relations of the week before it (hours and days, already
+        decided): what the attacker combines with the block's own cells. The same week is
+        read from the readings and the previous release in an incremental build, so the
+        context, and therefore every decision, is the same as in a full build."""
+        context: dict[str, list[int]] = {block: [] for block in built}
+        starts: dict[str, int] = {}
+        for key, block in owner.items():
+            if block in context and key[4] is Granularity.MONTH:
+                starts[block] = key[5]
+        for r in sorted(range(len(self.relations)), key=lambda r: (self.kinds[r], r)):
+            total = self.relations[r][0]
+            if total[4] not in (Granularity.HOUR, Granularity.DAY):
+                continue
+            for block, start in starts.items():
+                if owner[total] < block and start - WEEK <= total[5] < start:
+                    context[block].append(r)
+        return context
 
     def _table(
         self,

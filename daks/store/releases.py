@@ -128,12 +128,13 @@ def _record(row: Any) -> ReleaseRecord:
 
 
 def carried_days(engine: Engine, town: str, start: int, end: int) -> list[tuple[Any, ...]]:
-    """Current day cells of a town in [start, end): what a rebuild from `end` keeps."""
+    """Current hour and day cells of a town in [start, end): what a rebuild from `end` keeps."""
     with engine.connect() as conn:
         rows = conn.execute(
             text(
                 f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL"
-                " AND town = :town AND granularity = 'day' AND start >= :start AND start < :end"
+                " AND town = :town AND granularity IN ('hour', 'day')"
+                " AND start >= :start AND start < :end"
             ),
             {"town": town, "start": start, "end": end},
         )
