@@ -4,17 +4,22 @@ columns: exact, portable between SQLite and PostgreSQL, cheap to compare and buc
 
 from daks.store.tables.context import Event, Weather
 from daks.store.tables.imports import ImportBatch, ReadingCorrection
-from daks.store.tables.keys import ApiKey, IdempotentRequest  # noqa: F401 (registers the tables)
+from daks.store.tables.keys import ApiKey, IdempotentRequest
 from daks.store.tables.readings import Reading, Sensor
 from daks.store.tables.registry import Place, Town, ZoneMember
-from daks.store.tables.releases import PublishedCell, Release, ReleaseStage  # noqa: F401
+from daks.store.tables.releases import PublishedCell, Release, ReleaseStage
 
 __all__ = [
+    "ApiKey",
     "Event",
+    "IdempotentRequest",
     "ImportBatch",
     "Place",
+    "PublishedCell",
     "Reading",
     "ReadingCorrection",
+    "Release",
+    "ReleaseStage",
     "Sensor",
     "Town",
     "Weather",
