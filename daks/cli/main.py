@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from daks.cli import demo, export, ingest, keys, registry, serve
+from daks.cli import demo, export, ingest, keys, registry, report, serve
 from daks.cli.context import EXIT_BAD_INPUT
 from daks.cli.release import release as release_app
 from daks.ingest.errors import IngestError
@@ -24,6 +24,7 @@ app.add_typer(registry.towns, name="towns")
 app.add_typer(registry.locations, name="locations")
 app.add_typer(keys.app, name="keys")
 app.add_typer(release_app, name="release")
+app.add_typer(report.app, name="report")
 app.command("serve")(serve.serve)
 app.command("ingest")(ingest.ingest)
 app.command("demo")(demo.demo)
