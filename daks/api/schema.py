@@ -84,6 +84,11 @@ def document(app: FastAPI) -> dict[str, Any]:
                 responses.setdefault("404", {"description": "no such resource"})
             if op.get("parameters") or op.get("requestBody"):
                 responses.setdefault("422", {"description": "an invalid parameter (named)"})
+            if any(p.get("name") == "format" for p in op.get("parameters", [])):
+                # Content negotiation: a `format` or Accept the route does not serve.
+                responses.setdefault(
+                    "406", {"description": "a representation this route does not serve"}
+                )
             if method in ("post", "put", "patch"):
                 responses.setdefault("413", {"description": "the request body is too large"})
             for status, response in responses.items():

@@ -143,7 +143,18 @@ def catalogue_entries(
 CATALOGUE_TYPES = dcat.CATALOGUE_MEDIA_TYPES
 
 
-@router.get("/v1/catalog", summary="The DCAT catalogue (DCAT-AP VL), paged per town")
+_RDF = {"text/turtle": {}, "application/ld+json": {}, "application/rdf+xml": {}}
+_QUADS = {"application/n-quads": {}, "text/turtle": {}, "application/ld+json": {}}
+
+
+@router.get(
+    "/v1/catalog",
+    summary="The DCAT catalogue (DCAT-AP VL), paged per town",
+    responses={
+        200: {"description": "the catalogue", "content": _RDF},
+        404: {"description": "past the last page"},
+    },
+)
 def catalog(
     request: Request,
     engine: EngineDep,
@@ -202,7 +213,11 @@ def _accepts_nquads(request: Request) -> None:
         raise HTTPException(406, f"offered: {ldes.MEDIA_TYPE}")
 
 
-@router.get("/ldes/{town}", summary="The town's Linked Data Event Stream (root node)")
+@router.get(
+    "/ldes/{town}",
+    summary="The town's Linked Data Event Stream (root node)",
+    responses={200: {"description": "the stream's root node", "content": _QUADS}},
+)
 def stream_root(request: Request, town: str, engine: EngineDep, config: SettingsDep) -> Response:
     _accepts_nquads(request)
     with engine.connect() as conn:
@@ -215,7 +230,14 @@ def stream_root(request: Request, town: str, engine: EngineDep, config: Settings
     return Response(body, media_type=ldes.MEDIA_TYPE, headers={"Cache-Control": MUTABLE})
 
 
-@router.get("/ldes/{town}/{day}", summary="A day of the event stream, as of a release")
+@router.get(
+    "/ldes/{town}/{day}",
+    summary="A day of the event stream, as of a release",
+    responses={
+        200: {"description": "a fragment", "content": _QUADS},
+        302: {"description": "to the pinned fragment"},
+    },
+)
 def stream_day(
     request: Request,
     town: str,
