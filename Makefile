@@ -22,7 +22,7 @@ serve: install
 	$(BIN)/daks serve
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check daks tests bench
