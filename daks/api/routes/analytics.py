@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from daks.api.auth import Caller
 from daks.api.deps import CallerDep, SessionDep
@@ -47,6 +47,16 @@ from daks.store.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["analytics"])
 WEEK = 7 * 86400
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the answer, naming its basis (published or exact)",
+        "content": {"application/json": {}, "text/csv": {}},
+    },
+    404: {"description": "no such town, place or event"},
+    406: {"description": "a format other than json or csv was asked for"},
+    422: {"description": "an invalid parameter, or a question the counts cannot answer"},
+}
+MAX_ID = 2**31 - 1  # event ids are 32-bit integers: a larger one is a bad request, not a 500
 
 
 def _iso(instant: int) -> str:
@@ -95,7 +105,7 @@ def _event_out(row: store.EventRow) -> dict[str, Any]:
     }
 
 
-@router.get("/towns/{town}/events", summary="Events and markets of a town")
+@router.get("/towns/{town}/events", summary="Events and markets of a town", responses=ANSWERS)
 def town_events(
     town: str,
     request: Request,
@@ -114,9 +124,11 @@ def _json(body: dict[str, Any]) -> bytes:
     return orjson.dumps(body)
 
 
-@router.get("/events/{event_id}/impact", summary="Measured impact of an event or market")
+@router.get(
+    "/events/{event_id}/impact", summary="Measured impact of an event or market", responses=ANSWERS
+)
 def event_impact(
-    event_id: int,
+    event_id: Annotated[int, Path(ge=1, le=MAX_ID, description="the event's id")],
     request: Request,
     session: SessionDep,
     caller: CallerDep,
@@ -310,7 +322,9 @@ def _honest(week: TypicalWeek, suppressed: list[int]) -> TypicalWeek:
 
 
 @router.get(
-    "/towns/{town}/profiles", summary="Typical week and opening-hours shares of a town's places"
+    "/towns/{town}/profiles",
+    summary="Typical week and opening-hours shares of a town's places",
+    responses=ANSWERS,
 )
 def town_profiles(
     town: str,
@@ -454,6 +468,7 @@ def _profile_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any
 @router.get(
     "/towns/{town}/comparisons",
     summary="Share of a zone's footfall per location, and its shift on event days",
+    responses=ANSWERS,
 )
 def town_comparisons(
     town: str,
@@ -589,7 +604,11 @@ def _shares_rows(items: list[dict[str, Any]], table: str) -> list[dict[str, Any]
 BASELINE_WEEKS = 8
 
 
-@router.get("/benchmarks", summary="Weekly index per town and metric against its own baseline")
+@router.get(
+    "/benchmarks",
+    summary="Weekly index per town and metric against its own baseline",
+    responses=ANSWERS,
+)
 def benchmarks(
     request: Request,
     session: SessionDep,
