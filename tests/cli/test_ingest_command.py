@@ -19,7 +19,9 @@ def _registry(runner: CliRunner) -> None:
 
 
 def test_towns_add_and_list(cli_env: CliRunner) -> None:
-    added = cli_env.invoke(app, ["towns", "add", "veurne", "--name", "Veurne", "--nis-code", "38025"])
+    added = cli_env.invoke(
+        app, ["towns", "add", "veurne", "--name", "Veurne", "--nis-code", "38025"]
+    )
     assert added.exit_code == 0, added.output
     listed = cli_env.invoke(app, ["towns", "list"])
     assert "veurne\tVeurne\t38025" in listed.output
@@ -60,7 +62,9 @@ def test_ingest_dry_run_stores_nothing(cli_env: CliRunner) -> None:
 
 def test_ingest_lists_every_anomaly(cli_env: CliRunner) -> None:
     _registry(cli_env)
-    result = cli_env.invoke(app, ["ingest", "--town", "testtown", str(DATA / "long_duplicates.csv")])
+    result = cli_env.invoke(
+        app, ["ingest", "--town", "testtown", str(DATA / "long_duplicates.csv")]
+    )
     assert result.exit_code == 0
     assert "1 anomalies" in result.output
     assert "line 4: duplicate of line 2" in result.output
@@ -74,7 +78,9 @@ def test_ingest_for_an_unknown_town_exits_2(cli_env: CliRunner) -> None:
 
 def test_ingest_with_an_unknown_format_name_exits_2(cli_env: CliRunner) -> None:
     _registry(cli_env)
-    result = cli_env.invoke(app, ["ingest", "--town", "testtown", "--format", "fax", str(DATA / "long.csv")])
+    result = cli_env.invoke(
+        app, ["ingest", "--town", "testtown", "--format", "fax", str(DATA / "long.csv")]
+    )
     assert result.exit_code == 2
     assert "unknown format 'fax'" in result.output
 

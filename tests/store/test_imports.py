@@ -37,13 +37,27 @@ def _count(engine: Engine, table: str) -> int:
 
 def test_a_file_imports_its_readings_onto_the_registry_places(engine: Engine, town: str) -> None:
     report = import_file(engine, town, DATA / "long.csv")
-    assert (report.format, report.records, report.new, report.updated) == ("footfall-long", 16, 16, 0)
+    assert (report.format, report.records, report.new, report.updated) == (
+        "footfall-long",
+        16,
+        16,
+        0,
+    )
     assert report.anomalies == []
     with engine.connect() as conn:
-        places = dict(conn.execute(text("SELECT place_id, COUNT(*) FROM reading GROUP BY place_id")).all())
-        value = conn.execute(
-            text("SELECT value FROM reading WHERE place_id = 'testtown-markt' AND direction = 'forward' ORDER BY start")
-        ).scalars().first()
+        places = dict(
+            conn.execute(text("SELECT place_id, COUNT(*) FROM reading GROUP BY place_id")).all()
+        )
+        value = (
+            conn.execute(
+                text(
+                    "SELECT value FROM reading WHERE place_id = 'testtown-markt'"
+                    " AND direction = 'forward' ORDER BY start"
+                )
+            )
+            .scalars()
+            .first()
+        )
     assert places == {"testtown-markt": 8, "testtown-stationsstraat": 8}
     assert value == 68
 
@@ -51,10 +65,14 @@ def test_a_file_imports_its_readings_onto_the_registry_places(engine: Engine, to
 def test_importing_the_same_file_twice_changes_nothing(engine: Engine, town: str) -> None:
     import_file(engine, town, DATA / "long.csv")
     with engine.connect() as conn:
-        before = conn.execute(text("SELECT * FROM reading ORDER BY sensor_id, direction, start")).all()
+        before = conn.execute(
+            text("SELECT * FROM reading ORDER BY sensor_id, direction, start")
+        ).all()
     again = import_file(engine, town, DATA / "long.csv")
     with engine.connect() as conn:
-        after = conn.execute(text("SELECT * FROM reading ORDER BY sensor_id, direction, start")).all()
+        after = conn.execute(
+            text("SELECT * FROM reading ORDER BY sensor_id, direction, start")
+        ).all()
     assert (again.new, again.updated, again.unchanged) == (0, 0, 16)
     assert after == before
     assert _count(engine, "reading_correction") == 0
@@ -66,11 +84,15 @@ def test_a_corrected_value_updates_the_reading_and_is_audited(engine: Engine, to
     assert (second.new, second.updated, second.unchanged) == (1, 1, 15)
     assert _count(engine, "reading") == 17
     with engine.connect() as conn:
-        audit = conn.execute(text("SELECT old_value, new_value, old_batch_id, batch_id FROM reading_correction")).one()
+        audit = conn.execute(
+            text("SELECT old_value, new_value, old_batch_id, batch_id FROM reading_correction")
+        ).one()
     assert tuple(audit) == (68, 999, first.batch_id, second.batch_id)
 
 
-def test_one_bad_value_refuses_the_whole_file_with_line_and_field(engine: Engine, town: str) -> None:
+def test_one_bad_value_refuses_the_whole_file_with_line_and_field(
+    engine: Engine, town: str
+) -> None:
     with pytest.raises(MalformedFile) as refused:
         import_file(engine, town, DATA / "long_bad_value.csv")
     assert refused.value.line == 5
@@ -89,7 +111,9 @@ def test_a_file_with_an_identifier_column_is_refused_whole(engine: Engine, town:
     assert _count(engine, "import_batch") == 0
 
 
-def test_an_unknown_counter_becomes_a_new_location_and_is_reported(engine: Engine, town: str) -> None:
+def test_an_unknown_counter_becomes_a_new_location_and_is_reported(
+    engine: Engine, town: str
+) -> None:
     report = import_file(engine, town, DATA / "long_unknown_counter.csv")
     assert report.new_places == ["testtown-new-7"]
     assert [a.reason for a in report.anomalies] == ["unknown counter 'NEW-7'"]
@@ -122,7 +146,11 @@ def test_the_import_batch_records_file_hash_format_and_counts(engine: Engine, to
         batch = conn.execute(text("SELECT * FROM import_batch")).one()
     assert batch.id == report.batch_id
     assert (batch.file_name, batch.format, batch.records, batch.new, batch.outcome) == (
-        "long.csv", "footfall-long", 16, 16, "ok"
+        "long.csv",
+        "footfall-long",
+        16,
+        16,
+        "ok",
     )
     assert len(batch.sha256) == 64
 

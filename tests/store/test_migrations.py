@@ -12,7 +12,9 @@ def test_migrations_match_the_tables(engine: Engine) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"render_as_batch": True})
         differences = compare_metadata(context, SQLModel.metadata)
-    assert differences == [], "run `make migration` to add a migration for:\n" + "\n".join(map(str, differences))
+    assert differences == [], "run `make migration` to add a migration for:\n" + "\n".join(
+        map(str, differences)
+    )
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:

@@ -30,7 +30,15 @@ def test_daks_towns_csv_seeds_every_town_with_its_key_figures(engine: Engine) ->
         registry.upsert_towns(session, read_towns(SHARED_DATA / "daks-towns.csv"))
     with session_scope(engine) as session:
         towns = {t.id: t for t in registry.list_towns(session)}
-    assert set(towns) == {"harelbeke", "oostkamp", "blankenberge", "diksmuide", "veurne", "menen", "waregem"}
+    assert set(towns) == {
+        "harelbeke",
+        "oostkamp",
+        "blankenberge",
+        "diksmuide",
+        "veurne",
+        "menen",
+        "waregem",
+    }
     assert towns["oostkamp"].nis_code == "31022"
     assert towns["oostkamp"].inhabitants == 24276
     assert towns["waregem"].data_bought == ""
@@ -69,7 +77,11 @@ def test_csv_places_read_members_and_vendor_ids(engine: Engine) -> None:
         registry.upsert_towns(session, read_towns(REGISTRY / "towns.csv"))
         registry.upsert_places(session, read_places(REGISTRY / "places.csv"))
     with session_scope(engine) as session:
-        assert registry.zone_members(session, "testtown-z") == ["testtown-a", "testtown-b", "testtown-c"]
+        assert registry.zone_members(session, "testtown-z") == [
+            "testtown-a",
+            "testtown-b",
+            "testtown-c",
+        ]
         assert registry.get_place(session, "testtown-a").vendor_ids == '{"acme": ["A"]}'
 
 
@@ -84,10 +96,15 @@ def test_a_zone_of_fewer_than_three_locations_is_refused(tmp_path: Path) -> None
 
 def test_a_place_of_an_unknown_town_is_refused_and_nothing_is_written(engine: Engine) -> None:
     places = read_places(REGISTRY / "places.geojson")
-    stray = replace(places[0], id="elsewhere-x", town="elsewhere", zone=None, kind=PlaceKind.LOCATION)
+    stray = replace(
+        places[0], id="elsewhere-x", town="elsewhere", zone=None, kind=PlaceKind.LOCATION
+    )
     with session_scope(engine) as session:
         registry.upsert_towns(session, read_towns(REGISTRY / "towns.csv"))
-    with pytest.raises(Conflict, match="unknown town 'elsewhere'"), session_scope(engine) as session:
+    with (
+        pytest.raises(Conflict, match="unknown town 'elsewhere'"),
+        session_scope(engine) as session,
+    ):
         registry.upsert_places(session, [*places, stray])
     with session_scope(engine) as session:
         assert registry.list_places(session, "testtown") == []

@@ -143,8 +143,16 @@ def catalogue_entries(
 CATALOGUE_TYPES = dcat.CATALOGUE_MEDIA_TYPES
 
 
-_RDF = {"text/turtle": {}, "application/ld+json": {}, "application/rdf+xml": {}}
-_QUADS = {"application/n-quads": {}, "text/turtle": {}, "application/ld+json": {}}
+_RDF: dict[str, dict[str, object]] = {
+    "text/turtle": {},
+    "application/ld+json": {},
+    "application/rdf+xml": {},
+}
+_QUADS: dict[str, dict[str, object]] = {
+    "application/n-quads": {},
+    "text/turtle": {},
+    "application/ld+json": {},
+}
 
 
 @router.get(
