@@ -15,9 +15,9 @@ from datetime import date, datetime
 
 from daks.demo.towns import Event, Street, SyntheticTown
 
-# The period: twelve full ISO weeks and a bit, ending on a fixed date (2025-W32 .. 2025-W44),
+# The period: nine full ISO weeks and a bit, ending on a fixed date (2025-W35 .. 2025-W44),
 # with the end of summer time (2025-10-26) inside it.
-FIRST_DAY = date(2025, 8, 4)
+FIRST_DAY = date(2025, 8, 25)
 LAST_DAY = date(2025, 10, 31)
 TIMEZONE = "Europe/Brussels"
 SEED = 20251031
@@ -34,6 +34,7 @@ SUNDAY_PROFILE = (
 # Monday .. Sunday. Many shops in Flanders open late on Monday; Saturday is the big day.
 WEEKDAY_FACTOR = (0.85, 1.0, 1.0, 1.0, 1.1, 1.45, 0.5)
 COASTAL_SUNDAY_FACTOR = 1.2
+COASTAL_SEASON = {8: 1.6, 9: 1.3, 10: 0.9}  # by month
 
 MARKET_SQUARE_UPLIFT = 2.5  # on the market square while the weekly market stands
 MARKET_STREET_UPLIFT = 1.3  # on the other streets of the centre
@@ -95,15 +96,11 @@ OUTAGE = (datetime(2025, 9, 23, 10), datetime(2025, 9, 23, 16))
 
 
 def season(town: SyntheticTown, day: date) -> float:
-    """The seaside fills up in summer and empties through September; inland towns are a
-    little quieter in the summer holidays (until 31 August)."""
+    """The seaside is full in August, busy in September and quiet in October (a step per
+    month, so that an analysis can compare within a month); inland towns do not change."""
     if town.coastal:
-        if day.month == 8:
-            return 1.6
-        if day.month == 9:
-            return 1.6 - 0.6 * (day.day - 1) / 29
-        return 0.9
-    return 0.92 if day.month == 8 else 1.0
+        return COASTAL_SEASON.get(day.month, 1.0)
+    return 1.0
 
 
 def market_open(town: SyntheticTown, local: datetime) -> bool:

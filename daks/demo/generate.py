@@ -7,8 +7,8 @@ changing one series leaves the others as they were.
 
 Formats (what the importers read): footfall long CSV `location,timestamp,direction,count`;
 traffic as Telraam `reports/traffic` JSON (`{"report": [...]}`, hourly); shop entries
-`shop,timestamp,entries,exits`; visitor profiles per shop and day
-`shop,timestamp,seconds,entries,age_band,gender`; spending
+`shop,timestamp,entries,exits`; visitor profiles per shop and open hour
+`shop,timestamp,entries,age_band,gender`; spending
 `zone,sector,period,transactions,unique_buyers,amount_eur` per ISO week; events and
 markets `uid,name,kind,start,end,place,rrule`; weather
 `timestamp,temperature_c,precipitation_mm,condition`. Times are ISO 8601 with their offset.
@@ -242,18 +242,22 @@ class _TownWriter:
                 yield (shop, h.isoformat(), n, exits)
 
     def profile_rows(self, entries: dict[str, list[int]]) -> Iterable[Sequence[object]]:
-        """Each shop's day split by age band and by gender (two margins, each summing to the
-        day's entries)."""
-        yield ("shop", "timestamp", "seconds", "entries", "age_band", "gender")
+        """Each shop's open hours split by age band and by gender: two margins, each adding
+        up to the hour's entries. The shares are fixed per shop."""
+        t = self.town
+        yield ("shop", "timestamp", "entries", "age_band", "gender")
         for index, (shop, series) in enumerate(entries.items()):
             rng = self.rng(f"profile:{index}")
-            for start, seconds, total in _days(self.hours, series):
-                tilt = [s * rng.uniform(0.85, 1.15) for s in AGE_SHARES]
-                for band, n in zip(AGE_BANDS, split(total, tilt), strict=True):
-                    yield (shop, start.isoformat(), seconds, n, band, "")
-                female = FEMALE_SHARE[index % len(FEMALE_SHARE)]
-                for gender, n in zip(("f", "m"), split(total, [female, 1 - female]), strict=True):
-                    yield (shop, start.isoformat(), seconds, n, "", gender)
+            ages = [share * rng.uniform(0.85, 1.15) for share in AGE_SHARES]
+            female = FEMALE_SHARE[index % len(FEMALE_SHARE)]
+            for h, n in zip(self.hours, series, strict=True):
+                opening = effects.shop_hours(t, h.date())
+                if opening is None or not opening[0] <= h.hour < opening[1]:
+                    continue
+                for band, part in zip(AGE_BANDS, split(n, ages), strict=True):
+                    yield (shop, h.isoformat(), part, band, "")
+                for gender, part in zip(("f", "m"), split(n, [female, 1 - female]), strict=True):
+                    yield (shop, h.isoformat(), part, "", gender)
 
     # -- spending ----------------------------------------------------------------------------
 
@@ -280,26 +284,6 @@ class _TownWriter:
                 buyers = round(transactions * effects.BUYERS_PER_TRANSACTION)
                 amount = transactions * ticket * (1 + rng.gauss(0, 0.04))
                 yield (t.zone_id, sector, f"{year}-W{week:02d}", transactions, buyers, f"{amount:.2f}")  # fmt: skip
-
-
-def _days(hours: list[datetime], series: list[int]) -> Iterable[tuple[datetime, int, int]]:
-    """(local midnight, length of the day in seconds, sum of the day) per local day."""
-    start: datetime | None = None
-    total = 0
-    for h, n in zip(hours, series, strict=True):
-        if start is None or h.date() != start.date():
-            if start is not None:
-                yield start, _seconds(start, h), total
-            start, total = h, 0
-        total += n
-    if start is not None:
-        yield start, _seconds(start, hours[-1]) + 3600, total
-
-
-def _seconds(start: datetime, end: datetime) -> int:
-    # Aware times that share a tzinfo subtract as wall-clock times: go through UTC so that
-    # a day with a clock change lasts 23 or 25 hours.
-    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
 
 
 def split(total: int, weights: Sequence[float]) -> list[int]:

@@ -123,7 +123,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         ),
         market=Market(3, "TH", 8, 13),
         events=(
-            _event("zomerfeest", "Zomerfeest", "2025-08-16", 14, 23, 1.8),
+            _event("zomerfeest", "Zomerfeest", "2025-08-30", 14, 23, 1.8),
             _event("braderie", "Braderie", "2025-09-13", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:5],
@@ -142,7 +142,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         roads=(Road("kortrijksestraat", "Kortrijksestraat", 9900000021, -0.0080, -0.0045, 680),),
         market=Market(1, "TU", 8, 13),
         events=(
-            _event("zomerbar", "Zomerbar op het plein", "2025-08-22", 17, 23, 1.8),
+            _event("zomerbar", "Zomerbar op het plein", "2025-08-29", 17, 23, 1.8),
             _event("braderie", "Braderie", "2025-09-06", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:6],
@@ -166,7 +166,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         ),
         market=None,
         events=(
-            _event("zomerfestival", "Zomerfestival aan zee", "2025-08-09", 14, 23, 1.8),
+            _event("zomerfestival", "Zomerfestival aan zee", "2025-09-06", 14, 23, 1.8),
             _event("braderie", "Najaarsbraderie", "2025-10-04", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:6],
@@ -188,7 +188,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         roads=(Road("woumenweg", "Woumenweg", 9900000041, -0.0070, -0.0080, 430),),
         market=Market(0, "MO", 8, 13),
         events=(
-            _event("zomerfeesten", "Zomerfeesten", "2025-08-23", 14, 23, 1.8),
+            _event("zomerfeesten", "Zomerfeesten", "2025-08-30", 14, 23, 1.8),
             _event("braderie", "Braderie", "2025-09-20", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:6],
@@ -209,8 +209,8 @@ TOWNS: tuple[SyntheticTown, ...] = (
         roads=(Road("iepersteenweg", "Iepersteenweg", 9900000051, -0.0100, 0.0070, 520),),
         market=Market(2, "WE", 8, 13),
         events=(
-            _event("zomerfeest", "Zomerconcerten op de Grote Markt", "2025-08-08", 18, 23, 1.8),
-            _event("kermis", "Zomerkermis", "2025-08-30", 14, 23, 1.8),
+            _event("zomerfeest", "Zomerconcerten op de Grote Markt", "2025-08-29", 18, 23, 1.8),
+            _event("kermis", "Zomerkermis", "2025-09-06", 14, 23, 1.8),
             _event("braderie", "Braderie", "2025-09-27", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:5],
@@ -232,7 +232,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         ),
         market=None,
         events=(
-            _event("zomerfeest", "Zomerfeest", "2025-08-15", 14, 23, 1.8),
+            _event("zomerfeest", "Zomerfeest", "2025-09-05", 14, 23, 1.8),
             _event("braderie", "Braderie", "2025-10-11", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:5],
@@ -248,10 +248,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
             Street("schakelstraat", "Schakelstraat", 0.0012, 0.0012, 300),
             Street("zuiderlaan", "Zuiderlaan", -0.0008, 0.0024, 260),
         ),
-        roads=(
-            Road("gentseweg", "Gentseweg", 9900000071, 0.0080, 0.0090, 760),
-            Road("noorderlaan", "Noorderlaan", 9900000072, 0.0070, -0.0060, 640),
-        ),
+        roads=(Road("gentseweg", "Gentseweg", 9900000071, 0.0080, 0.0090, 760),),
         market=None,
         events=(
             _event("zomerfeest", "Zomerfeest op de Markt", "2025-08-29", 17, 23, 1.8),
