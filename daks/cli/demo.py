@@ -93,7 +93,9 @@ def demo(
             failed.append(f"{job.town}: {exc}")
             continue
         tallies[job.town].add(report)
+    _progress("building a release")
     released = _release(engine, failed)
+    _progress("")
     _summary(engine, tallies, released, time.perf_counter() - started)
     if failed:
         typer.echo(f"{len(failed)} problem(s) loading the demo:", err=True)
