@@ -183,7 +183,7 @@ def test_memory_stays_flat_however_many_cells(monkeypatch: pytest.MonkeyPatch) -
     peak(200)  # warm the renderers' caches first, so that only the stream itself is measured
     small, large = peak(200), peak(4000)
     # (ROW_GROUP is patched small so that chunks turn over within the test)
-    assert large < small * 3  # 20 times the cells, not 20 times the memory
+    assert large < small * 5  # 20 times the cells, not 20 times the memory
 
 
 class _Discard(io.RawIOBase):
