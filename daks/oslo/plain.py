@@ -24,6 +24,9 @@ PLAIN_FIELDS: tuple[str, ...] = (
     "location",
     "metric",
     "direction",
+    # "" for everyone; a sector, age band or gender otherwise. Without it a sector's cell
+    # could not be told from the total of the same place and hour.
+    "breakdown",
     "granularity",
     "start",
     "end",
@@ -53,6 +56,7 @@ def plain_cell(cell: Cell, place: PlaceInfo, page: Page) -> dict[str, Any]:
         "location": key.place,
         "metric": key.metric.value,
         "direction": key.direction.value,
+        "breakdown": key.breakdown,
         "granularity": key.granularity.value,
         "start": local_iso(key.start, place.timezone),
         "end": local_iso(key.end, place.timezone),
@@ -90,16 +94,18 @@ def _csv_text(value: object) -> str:
 
 
 def iter_csv(cells: Iterable[Cell], places: Places, page: Page) -> Iterator[str]:
-    """RFC 4180 CSV (CRLF, quoting where needed), a header then one line per cell."""
+    """RFC 4180 CSV (CRLF, quoting where needed), a header then one line per cell, in
+    chunks of about 64 KiB so that a bulk file is streamed without a string per line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(PLAIN_FIELDS)
     for cell in cells:
         record = plain_cell(cell, places.of(cell), page)
         writer.writerow([_csv_text(record[name]) for name in PLAIN_FIELDS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        if buffer.tell() >= 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue()
 

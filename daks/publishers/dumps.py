@@ -12,7 +12,6 @@ renders them); the store and the command line decide which cells and where to wr
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import io
@@ -29,13 +28,12 @@ from daks.oslo.contexts import context_url
 from daks.oslo.iris import observation_iri
 from daks.oslo.jsonld import page_document
 from daks.oslo.model import Page, Places
-from daks.oslo.plain import PLAIN_FIELDS, neutralise, plain_cell
+from daks.oslo.plain import iter_csv
 from daks.oslo.rdf_text import iter_ntriples
 from daks.publishers.formats import DumpFile, DumpFormat
 from daks.publishers.publication_errors import DumpError
 
 ROW_GROUP = 65_536  # cells per Parquet row group (and per JSON-LD page node)
-CSV_FIELDS = (*PLAIN_FIELDS, "breakdown")
 
 PARQUET_SCHEMA = pa.schema(
     [
@@ -140,36 +138,10 @@ class _Tally:
 
 def _text(fmt: DumpFormat, cells: Iterable[Cell], places: Places, page: Page) -> Iterator[str]:
     if fmt is DumpFormat.CSV:
-        return _csv(cells, places, page)
+        return iter_csv(cells, places, page)
     if fmt is DumpFormat.NT:
         return _ntriples(cells, places, page)
     return _jsonld(cells, places, page)
-
-
-def _csv(cells: Iterable[Cell], places: Places, page: Page) -> Iterator[str]:
-    """The plain CSV of `/v1/observations` plus the breakdown (a bulk file has them all)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for cell in cells:
-        record = plain_cell(cell, places.of(cell), page)
-        record["breakdown"] = cell.key.breakdown
-        writer.writerow([_csv_text(record[name]) for name in CSV_FIELDS])
-        if buffer.tell() >= 1 << 16:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _csv_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
 
 
 def _ntriples(cells: Iterable[Cell], places: Places, page: Page) -> Iterator[str]:
