@@ -275,24 +275,32 @@ class DCAT(DefinedNamespace):
 
     Catalog: URIRef
     CatalogRecord: URIRef
+    DataService: URIRef
     Dataset: URIRef
     DatasetSeries: URIRef
     Distribution: URIRef
-    DataService: URIRef
+    Resource: URIRef
     accessService: URIRef
     accessURL: URIRef
+    bbox: URIRef
+    byteSize: URIRef
+    centroid: URIRef
+    compressFormat: URIRef
     contactPoint: URIRef
     dataset: URIRef
     distribution: URIRef
     downloadURL: URIRef
+    endDate: URIRef
     endpointDescription: URIRef
     endpointURL: URIRef
     keyword: URIRef
     landingPage: URIRef
     mediaType: URIRef
     record: URIRef
-    service: URIRef
     servesDataset: URIRef
+    service: URIRef
+    spatialResolutionInMeters: URIRef
+    startDate: URIRef
     temporalResolution: URIRef
     theme: URIRef
     themeTaxonomy: URIRef
@@ -304,18 +312,37 @@ class DCTERMS(DefinedNamespace):
     _fail = True
     _NS = Namespace("http://purl.org/dc/terms/")
 
+    Agent: URIRef
+    Frequency: URIRef
+    LicenseDocument: URIRef
+    LinguisticSystem: URIRef
     Location: URIRef
-    type: URIRef
-    title: URIRef
+    MediaType: URIRef
+    MediaTypeOrExtent: URIRef
+    PeriodOfTime: URIRef
+    RightsStatement: URIRef
+    Standard: URIRef
+    accessRights: URIRef
+    accrualPeriodicity: URIRef
+    conformsTo: URIRef
+    created: URIRef
+    creator: URIRef
     description: URIRef
+    format: URIRef
+    hasVersion: URIRef
     identifier: URIRef
     issued: URIRef
-    modified: URIRef
+    isVersionOf: URIRef
+    language: URIRef
     license: URIRef
+    modified: URIRef
     publisher: URIRef
-    conformsTo: URIRef
-    creator: URIRef
+    rights: URIRef
     source: URIRef
+    spatial: URIRef
+    temporal: URIRef
+    title: URIRef
+    type: URIRef
 
 
 class DC11(DefinedNamespace):
@@ -421,12 +448,16 @@ class ORG(DefinedNamespace):
 
 
 class PROV(DefinedNamespace):
-    """W3C PROV-O. Source: http://www.w3.org/ns/prov# (W3C Recommendation 2013-04-30)."""
+    """W3C PROV-O (a location; a stream member's time).
+
+    Source: http://www.w3.org/ns/prov# (W3C Recommendation 2013-04-30).
+    """
 
     _fail = True
     _NS = Namespace("http://www.w3.org/ns/prov#")
 
     atLocation: URIRef
+    generatedAtTime: URIRef
 
 
 class DAKS(DefinedNamespace):

@@ -2,66 +2,16 @@
 """Closed namespaces for publishing outward: the catalogue (DCAT-AP, DCAT-AP Vlaanderen) and
 the event stream (LDES, TREE, Hydra paging).
 
-Kept apart from `daks.oslo.namespaces` (which covers the observations) so that the two
-grow independently; the terms of DCAT and DCMI that `namespaces.DCAT` and `DCTERMS` already
-declare are not repeated, only the ones the catalogue needs besides them. Same rule as
-there: `_fail = True`, so a typo is an error where it is written.
+The vocabularies the observations share with the catalogue (DCAT, DCMI terms, PROV) have
+one closed namespace each, in `daks.oslo.namespaces`; this module holds the ones only
+publishing uses. Same rule as there: `_fail = True`, so a typo is an error where it is
+written.
 """
 
 from __future__ import annotations
 
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
-
-
-class DCAT_CATALOGUE(DefinedNamespace):  # noqa: N801
-    """W3C DCAT terms the catalogue needs beyond `namespaces.DCAT`.
-
-    Source: http://www.w3.org/ns/dcat# (DCAT 3, W3C Recommendation 2024-08-22), as profiled
-    by DCAT-AP 3.0.1.
-    """
-
-    _fail = True
-    _NS = Namespace("http://www.w3.org/ns/dcat#")
-
-    Resource: URIRef
-    bbox: URIRef
-    byteSize: URIRef
-    centroid: URIRef
-    compressFormat: URIRef
-    endDate: URIRef
-    startDate: URIRef
-    spatialResolutionInMeters: URIRef
-
-
-class DCT_CATALOGUE(DefinedNamespace):  # noqa: N801
-    """DCMI terms the catalogue needs beyond `namespaces.DCTERMS`.
-
-    Source: http://purl.org/dc/terms/ (DCMI 2020-01-20).
-    """
-
-    _fail = True
-    _NS = Namespace("http://purl.org/dc/terms/")
-
-    Agent: URIRef
-    Frequency: URIRef
-    LicenseDocument: URIRef
-    LinguisticSystem: URIRef
-    MediaType: URIRef
-    MediaTypeOrExtent: URIRef
-    PeriodOfTime: URIRef
-    RightsStatement: URIRef
-    Standard: URIRef
-    accessRights: URIRef
-    accrualPeriodicity: URIRef
-    created: URIRef
-    format: URIRef
-    hasVersion: URIRef
-    isVersionOf: URIRef
-    language: URIRef
-    rights: URIRef
-    spatial: URIRef
-    temporal: URIRef
 
 
 class FOAF(DefinedNamespace):
@@ -192,15 +142,3 @@ class TREE(DefinedNamespace):
     value: URIRef
     view: URIRef
     viewDescription: URIRef
-
-
-class PROV_PUBLISHING(DefinedNamespace):  # noqa: N801
-    """PROV-O terms of the event stream (a member version's time).
-
-    Source: http://www.w3.org/ns/prov# (W3C Recommendation 2013-04-30).
-    """
-
-    _fail = True
-    _NS = Namespace("http://www.w3.org/ns/prov#")
-
-    generatedAtTime: URIRef

@@ -26,9 +26,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from daks.oslo.namespaces import DCAT, DCTERMS, SKOS
 from daks.oslo.namespaces_publishing import (
     ADMS,
-    DCAT_CATALOGUE,
     DCATAP,
-    DCT_CATALOGUE,
     FOAF,
     HYDRA,
     MDCAT,
@@ -289,13 +287,13 @@ class _Builder:
 
     def standard(self, iri: str, title: str) -> URIRef:
         node = URIRef(iri)
-        self.add(node, RDF.type, DCT_CATALOGUE.Standard)
+        self.add(node, RDF.type, DCTERMS.Standard)
         self.add(node, DCTERMS.title, Literal(title, lang="nl"))
         return node
 
     def licence(self, iri: str) -> URIRef:
         node = URIRef(iri)
-        self.add(node, RDF.type, DCT_CATALOGUE.LicenseDocument)
+        self.add(node, RDF.type, DCTERMS.LicenseDocument)
         label = self.config.licence_labels.get(iri) or _LICENCE_LABEL.get(iri)
         if label:
             self.add(node, RDFS.label, Literal(label, lang="nl"))
@@ -306,16 +304,16 @@ class _Builder:
 
     def media_type(self, media: str) -> URIRef:
         node = URIRef(_IANA + media)
-        self.add(node, RDF.type, DCT_CATALOGUE.MediaType)
+        self.add(node, RDF.type, DCTERMS.MediaType)
         return node
 
     def file_type(self, code: str) -> URIRef:
         return self.concept(_EU + "file-type/" + code, code, _EU + "file-type", "File type",
-                            DCT_CATALOGUE.MediaTypeOrExtent)  # fmt: skip
+                            DCTERMS.MediaTypeOrExtent)  # fmt: skip
 
     def public(self) -> URIRef:
         return self.concept(_EU + "access-right/PUBLIC", "publiek", _EU + "access-right",
-                            "Access right", DCT_CATALOGUE.RightsStatement)  # fmt: skip
+                            "Access right", DCTERMS.RightsStatement)  # fmt: skip
 
     def statuut(self, code: str, label: str) -> URIRef:
         return self.concept(f"{_GDI}/{code}", label, _GDI, "GDI-Vlaanderen Trefwoorden")
@@ -380,7 +378,7 @@ class _Builder:
         self.add(catalog, DCAT.contactPoint, self.operator_contact)
         self.add(catalog, DCTERMS.license, self.licence(config.catalogue_licence))
         self.add(catalog, FOAF.homepage, self.document(self.base + "/"))
-        self.add(catalog, DCT_CATALOGUE.language, self.language())
+        self.add(catalog, DCTERMS.language, self.language())
         self.add(catalog, DCAT.themeTaxonomy, URIRef(_EU + "data-theme"))
         self.add(catalog, DCAT.themeTaxonomy, URIRef(_BELGIF))
         self.scheme(_EU + "data-theme", "Data theme")
@@ -415,14 +413,14 @@ class _Builder:
 
     def language(self) -> URIRef:
         node = URIRef(_EU + "language/NLD")
-        self.add(node, RDF.type, DCT_CATALOGUE.LinguisticSystem)
+        self.add(node, RDF.type, DCTERMS.LinguisticSystem)
         return node
 
     def agent(
         self, iri: str, name: str, nis_code: str | None = None, kind: str | None = None
     ) -> URIRef:
         node = URIRef(iri)
-        for cls in (FOAF.Agent, DCT_CATALOGUE.Agent, FOAF.Organization):
+        for cls in (FOAF.Agent, DCTERMS.Agent, FOAF.Organization):
             self.add(node, RDF.type, cls)
         self.add(node, FOAF.name, Literal(name, lang="nl"))
         if nis_code:
@@ -453,7 +451,7 @@ class _Builder:
     def protocol(self, name: str) -> URIRef:
         node = self.concept(PROTOCOL[name], name, PROTOCOL_SCHEME,
                             "conceptscheme protocollen voor dataservices",
-                            DCT_CATALOGUE.Standard)  # fmt: skip
+                            DCTERMS.Standard)  # fmt: skip
         # DCAT-AP VL 2.0: a Standard's prefLabel is a plain string, not a tagged one.
         self.g.remove((node, SKOS.prefLabel, None))
         self.add(node, SKOS.prefLabel, Literal(name))
@@ -461,7 +459,7 @@ class _Builder:
 
     def service(self, node: URIRef, nl: str, en: str, publisher: URIRef, contact: URIRef) -> None:
         self.add(node, RDF.type, DCAT.DataService)
-        self.add(node, RDF.type, DCAT_CATALOGUE.Resource)
+        self.add(node, RDF.type, DCAT.Resource)
         for code in ("TRAN", "ECON"):
             self.themes(node, code)
         self.text(node, DCAT.keyword, "open data", "open data")
@@ -471,7 +469,7 @@ class _Builder:
         self.text(node, DCTERMS.title, nl, en)
         self.add(node, DCTERMS.publisher, publisher)
         self.add(node, DCAT.contactPoint, contact)
-        self.add(node, DCT_CATALOGUE.accessRights, self.public())
+        self.add(node, DCTERMS.accessRights, self.public())
         self.add(
             node, MDCAT.statuut, self.statuut("VLOPENDATASERVICE", "Vlaamse Open data Service")
         )
@@ -510,12 +508,12 @@ class _Builder:
         if town.bbox:
             w, s, e, n = town.bbox
             polygon = f"POLYGON(({w!r} {s!r}, {e!r} {s!r}, {e!r} {n!r}, {w!r} {n!r}, {w!r} {s!r}))"
-            self.add(area, DCAT_CATALOGUE.bbox, Literal(CRS84 + polygon, datatype=GEO_WKT))
+            self.add(area, DCAT.bbox, Literal(CRS84 + polygon, datatype=GEO_WKT))
             centre = f"POINT({(w + e) / 2!r} {(s + n) / 2!r})"
-            self.add(area, DCAT_CATALOGUE.centroid, Literal(CRS84 + centre, datatype=GEO_WKT))
+            self.add(area, DCAT.centroid, Literal(CRS84 + centre, datatype=GEO_WKT))
         if town.nis_code:
             self.add(area, RDFS.seeAlso, URIRef(_gemeente(town.nis_code)))
-        self.add(self.catalog, DCT_CATALOGUE.spatial, area)
+        self.add(self.catalog, DCTERMS.spatial, area)
         places.append(area)
         return places
 
@@ -533,7 +531,7 @@ class _Builder:
         node = dataset_iri(base, town.id, theme)
         nl, en = _TITLE[theme]
         self.add(node, RDF.type, DCAT.Dataset)
-        self.add(node, RDF.type, DCAT_CATALOGUE.Resource)
+        self.add(node, RDF.type, DCAT.Resource)
         self.add(self.catalog, DCAT.dataset, node)
         self.add(node, DCTERMS.identifier, Literal(str(node)))
         self.text(node, DCTERMS.title, f"{nl} {town.name}", f"{en} {town.name}")
@@ -544,7 +542,7 @@ class _Builder:
         self.text(node, DCTERMS.description, description_nl, description_en)
         self.add(node, DCTERMS.publisher, publisher)
         self.add(node, DCAT.contactPoint, contact)
-        self.add(node, DCT_CATALOGUE.accessRights, self.public())
+        self.add(node, DCTERMS.accessRights, self.public())
         self.add(node, MDCAT.statuut, self.statuut("VLOPENDATA", "Vlaamse Open data"))
         for code in _THEME_CODES[theme]:
             self.themes(node, code)
@@ -552,18 +550,18 @@ class _Builder:
             self.text(node, DCAT.keyword, word_nl, word_en)
         self.add(node, DCAT.keyword, Literal(town.name, lang="nl"))
         for place in spatial:
-            self.add(node, DCT_CATALOGUE.spatial, place)
-        self.add(node, DCT_CATALOGUE.temporal, self.period(node, entry))
+            self.add(node, DCTERMS.spatial, place)
+        self.add(node, DCTERMS.temporal, self.period(node, entry))
         frequency = self.config.accrual
-        self.add(node, DCT_CATALOGUE.accrualPeriodicity, self.concept(
+        self.add(node, DCTERMS.accrualPeriodicity, self.concept(
             f"{_EU}frequency/{frequency}", _FREQUENCIES.get(frequency, frequency),
-            _EU + "frequency", "Frequency", DCT_CATALOGUE.Frequency))  # fmt: skip
+            _EU + "frequency", "Frequency", DCTERMS.Frequency))  # fmt: skip
         self.add(node, DCAT.temporalResolution, Literal(_RESOLUTION[theme], datatype=XSD.duration))
         self.add(node, DCTERMS.issued, self.when(entry.issued))
         self.add(node, DCTERMS.modified, self.when(entry.modified))
         self.add(node, DCTERMS.conformsTo, self.standard(*OSLO_PROFILE[theme]))
         self.add(node, DCAT.landingPage, self.document(f"{base}/v1/towns/{town.id}"))
-        self.add(node, DCT_CATALOGUE.language, self.language())
+        self.add(node, DCTERMS.language, self.language())
         licence = self.licence(entry.licence or town.licence or self.config.default_licence)
         rights = self.rights(town) if town.attribution else None
         key = f"{town.id}/{theme.value}"
@@ -572,14 +570,14 @@ class _Builder:
         self.add(api, DCAT.accessURL, URIRef(f"{base}/v1/observations?town={town.id}"))
         self.add(api, DCAT.accessService, self.api)
         self.add(api, DCAT.mediaType, self.media_type("application/ld+json"))
-        self.add(api, DCT_CATALOGUE.format, self.file_type("JSON_LD"))
+        self.add(api, DCTERMS.format, self.file_type("JSON_LD"))
         self.add(self.api, DCAT.servesDataset, node)
         feed = self.distribution(node, f"{key}/ldes", licence, rights, "Als Linked Data Event Stream",
                                  "As a Linked Data Event Stream")  # fmt: skip
         self.add(feed, DCAT.accessURL, stream)
         self.add(feed, DCAT.accessService, ldes)
         self.add(feed, DCAT.mediaType, self.media_type("text/turtle"))
-        self.add(feed, DCT_CATALOGUE.format, self.file_type("RDF_TURTLE"))
+        self.add(feed, DCTERMS.format, self.file_type("RDF_TURTLE"))
         self.add(feed, DCTERMS.conformsTo, self.standard(*LDES_SPEC))
         self.add(ldes, DCAT.servesDataset, node)
         for dump in entry.dumps:
@@ -588,14 +586,14 @@ class _Builder:
 
     def period(self, dataset: URIRef, entry: ThemeEntry) -> URIRef:
         node = URIRef(f"{dataset}#periode")
-        self.add(node, RDF.type, DCT_CATALOGUE.PeriodOfTime)
-        self.add(node, DCAT_CATALOGUE.startDate, self.when(entry.start))
-        self.add(node, DCAT_CATALOGUE.endDate, self.when(entry.end))
+        self.add(node, RDF.type, DCTERMS.PeriodOfTime)
+        self.add(node, DCAT.startDate, self.when(entry.start))
+        self.add(node, DCAT.endDate, self.when(entry.end))
         return node
 
     def rights(self, town: TownEntry) -> URIRef:
         node = URIRef(f"{self.base}/id/organisation/{town.id}#naamsvermelding")
-        self.add(node, RDF.type, DCT_CATALOGUE.RightsStatement)
+        self.add(node, RDF.type, DCTERMS.RightsStatement)
         self.add(node, RDFS.label, Literal(f"Naamsvermelding: {town.attribution}", lang="nl"))
         return node
 
@@ -609,7 +607,7 @@ class _Builder:
         self.text(node, DCTERMS.description, nl, en)
         self.add(node, DCTERMS.license, licence)
         if rights is not None:
-            self.add(node, DCT_CATALOGUE.rights, rights)
+            self.add(node, DCTERMS.rights, rights)
         availability = self.concept(_EU + "planned-availability/STABLE", "stabiel",
                                     _EU + "planned-availability", "Planned availability")  # fmt: skip
         self.add(node, DCATAP.availability, availability)
@@ -626,9 +624,9 @@ class _Builder:
         self.add(node, DCAT.downloadURL, url)
         self.add(node, DCAT.mediaType, self.media_type(fmt.media_type))
         if fmt.compressed:
-            self.add(node, DCAT_CATALOGUE.compressFormat, self.media_type("application/gzip"))
-        self.add(node, DCT_CATALOGUE.format, self.file_type(fmt.file_type))
-        self.add(node, DCAT_CATALOGUE.byteSize,
+            self.add(node, DCAT.compressFormat, self.media_type("application/gzip"))
+        self.add(node, DCTERMS.format, self.file_type(fmt.file_type))
+        self.add(node, DCAT.byteSize,
                  Literal(str(dump.byte_size), datatype=XSD.nonNegativeInteger))  # fmt: skip
         checksum = URIRef(f"{node}#sha256")
         self.add(node, SPDX.checksum, checksum)

@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 from daks.domain.cells import Cell
 from daks.oslo.iris import observation_iri
 from daks.oslo.model import Page, Places
-from daks.oslo.namespaces import OM, TIME
-from daks.oslo.namespaces_publishing import DCT_CATALOGUE, LDES, PROV_PUBLISHING, TREE
+from daks.oslo.namespaces import DCTERMS, OM, PROV, TIME
+from daks.oslo.namespaces_publishing import LDES, TREE
 from daks.oslo.rdf_text import iter_ntriples
 from daks.publishers.publication_errors import StreamError
 
@@ -114,8 +114,8 @@ def _literal(text: str, datatype: str) -> str:
 def _stream_description(config: StreamConfig) -> Iterator[str]:
     stream, root, shape = _iri(stream_iri(config)), _iri(root_url(config)), _iri(shape_iri(config))
     yield f"{stream} {_TYPE} <{LDES.EventStream}> .\n"
-    yield f"{stream} <{LDES.timestampPath}> <{PROV_PUBLISHING.generatedAtTime}> .\n"
-    yield f"{stream} <{LDES.versionOfPath}> <{DCT_CATALOGUE.isVersionOf}> .\n"
+    yield f"{stream} <{LDES.timestampPath}> <{PROV.generatedAtTime}> .\n"
+    yield f"{stream} <{LDES.versionOfPath}> <{DCTERMS.isVersionOf}> .\n"
     interval = _literal(str(config.polling_interval), "integer")
     yield f"{stream} <{LDES.pollingInterval}> {interval} .\n"
     yield f"{stream} <{TREE.shape}> {shape} .\n"
@@ -204,5 +204,5 @@ def fragment_page(
                 yield f"{line[:-1]}{graph} .\n"
         obs = _iri(observation_iri(config.base, cell.key))
         at = _literal(version.published.isoformat(), "dateTime")
-        yield f"{graph} <{DCT_CATALOGUE.isVersionOf}> {obs} {graph} .\n"
-        yield f"{graph} <{PROV_PUBLISHING.generatedAtTime}> {at} {graph} .\n"
+        yield f"{graph} <{DCTERMS.isVersionOf}> {obs} {graph} .\n"
+        yield f"{graph} <{PROV.generatedAtTime}> {at} {graph} .\n"

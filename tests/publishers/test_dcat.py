@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from daks.oslo.namespaces import DCAT, DCTERMS
-from daks.oslo.namespaces_publishing import DCAT_CATALOGUE, DCT_CATALOGUE, HYDRA, SPDX
+from daks.oslo.namespaces_publishing import HYDRA, SPDX
 from daks.publishers.dcat import (
     CATALOGUE_MEDIA_TYPES,
     DCAT_AP_VL_2,
@@ -154,7 +154,7 @@ def test_dump_distributions_carry_size_checksum_and_media_type(catalogue: Graph)
             continue
         checksum = catalogue.value(dist, SPDX.checksum)
         found[str(url).rsplit("/", 1)[-1]] = (
-            int(str(catalogue.value(dist, DCAT_CATALOGUE.byteSize))),
+            int(str(catalogue.value(dist, DCAT.byteSize))),
             str(catalogue.value(checksum, SPDX.checksumValue)),
             str(catalogue.value(dist, DCAT.mediaType)).rsplit("media-types/", 1)[-1],
         )
@@ -246,9 +246,9 @@ def test_bad_input_is_refused() -> None:
 
 
 def test_temporal_coverage_is_the_period_published(catalogue: Graph) -> None:
-    period = catalogue.value(dataset_iri(BASE, "oostkamp", Theme.FOOTFALL), DCT_CATALOGUE.temporal)
-    assert catalogue.value(period, DCAT_CATALOGUE.startDate).toPython() == START  # type: ignore[union-attr]
-    assert catalogue.value(period, DCAT_CATALOGUE.endDate).toPython() == END  # type: ignore[union-attr]
+    period = catalogue.value(dataset_iri(BASE, "oostkamp", Theme.FOOTFALL), DCTERMS.temporal)
+    assert catalogue.value(period, DCAT.startDate).toPython() == START  # type: ignore[union-attr]
+    assert catalogue.value(period, DCAT.endDate).toPython() == END  # type: ignore[union-attr]
 
 
 _XSD_DT = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
