@@ -105,6 +105,15 @@ def _event_out(row: store.EventRow) -> dict[str, Any]:
     }
 
 
+# The period of a profile or a comparison, in the town's local days.
+SinceQuery = Annotated[
+    date | None, Query(alias="from", description="first local day; default 52 weeks back")
+]
+UntilQuery = Annotated[
+    date | None, Query(alias="to", description="local day after the last; default the data's end")
+]
+
+
 @router.get("/towns/{town}/events", summary="Events and markets of a town", responses=ANSWERS)
 def town_events(
     town: str,
@@ -335,13 +344,8 @@ def town_profiles(
         str | None, Query(description="one location or zone; default every one of the town")
     ] = None,
     metric: Metric = Metric.PEDESTRIANS,
-    since: Annotated[
-        date | None, Query(alias="from", description="first local day; default 52 weeks back")
-    ] = None,
-    until: Annotated[
-        date | None,
-        Query(alias="to", description="local day after the last; default the data's end"),
-    ] = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
     school: Annotated[
         SchoolHolidays, Query(description="keep, leave out or look only at school holidays")
     ] = SchoolHolidays.INCLUDE,
@@ -479,13 +483,8 @@ def town_comparisons(
         str | None, Query(description="one zone; default every zone of the town")
     ] = None,
     metric: Metric = Metric.PEDESTRIANS,
-    since: Annotated[
-        date | None, Query(alias="from", description="first local day; default 52 weeks back")
-    ] = None,
-    until: Annotated[
-        date | None,
-        Query(alias="to", description="local day after the last; default the data's end"),
-    ] = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
     min_hours: Annotated[
         int, Query(ge=1, le=24, description="complete hours a day needs to count")
     ] = 12,
