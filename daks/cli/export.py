@@ -49,9 +49,7 @@ def export(
         )  # fmt: skip
         for row in towns:
             with engine.connect() as conn:
-                places = places_from(
-                    store.town_places(conn, row.id), row.id, row.name, row.timezone
-                )
+                places = places_from(store.town_places(conn, row.id), [row])
                 present = {
                     theme_of(Metric(c.metric))
                     for c in store.town_coverage(conn, row.id)
@@ -62,7 +60,7 @@ def export(
             for theme in (t for t in Theme if t in present):
                 metrics = [m.value for m in metrics_of(theme)]
                 cells = (
-                    store.cell_from_row(r)
+                    releases.cell_from_row(r)
                     for r in store.iter_current_cells(engine, row.id, metrics)
                 )
                 target = directory / format.file_name(theme)

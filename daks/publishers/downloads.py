@@ -31,8 +31,10 @@ def town_directory(root: Path, release: int, town: str) -> Path:
     return root / f"r{release}" / town
 
 
-def places_from(rows: Iterable[Any], town_id: str, town_name: str, timezone: str) -> Places:
-    """Place rows of the store (id, kind, town_id, name, lat, lon, geometry_wkt, timezone)."""
+def places_from(rows: Iterable[Any], towns: Iterable[Any]) -> Places:
+    """What the renderers need to describe a page's places: the store's place rows (id,
+    kind, town_id, name, lat, lon, geometry_wkt, timezone) and the towns (id, name,
+    timezone) whose town-level cells are on the page."""
     infos = [
         PlaceInfo(
             id=r.id,
@@ -46,7 +48,7 @@ def places_from(rows: Iterable[Any], town_id: str, town_name: str, timezone: str
         )
         for r in rows
     ]
-    infos.append(PlaceInfo(town_id, FeatureKind.TOWN, town_id, town_name, timezone))
+    infos.extend(PlaceInfo(t.id, FeatureKind.TOWN, t.id, t.name, t.timezone) for t in towns)
     return Places(infos)
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+
+from daks.domain.cells import Cell, CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric, Status
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
 COLUMNS = (*KEY, "end", "value", "status", "coverage", "estimated", "policy")
@@ -131,4 +135,25 @@ def place_rows(conn: Connection, ids: Sequence[str]) -> list[Any]:
             ),
             {f"p{i}": p for i, p in enumerate(ids)},
         ).all()
+    )
+
+
+def cell_from_row(row: Any) -> Cell:
+    """A published cell as the domain knows it, from a row of `CELL_COLUMNS`."""
+    return Cell(
+        key=CellKey(
+            town=row.town,
+            level=Level(row.level),
+            place=row.place,
+            metric=Metric(row.metric),
+            direction=Direction(row.direction),
+            breakdown=row.breakdown,
+            granularity=Granularity(row.granularity),
+            start=datetime.fromtimestamp(int(row.start), UTC),
+            end=datetime.fromtimestamp(int(row.end), UTC),
+        ),
+        value=row.value,
+        status=Status(row.status),
+        coverage=float(row.coverage),
+        estimated=bool(row.estimated),
     )

@@ -8,13 +8,10 @@ granularity of each metric is a publishing rule, not a storage one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, Status
 from daks.store.releases import CELL_COLUMNS
 
 MemberRule = Sequence[tuple[str, Sequence[str]]]  # (granularity, metrics at it)
@@ -148,26 +145,6 @@ def iter_current_cells(
             a0=last.level, a1=last.metric, a2=last.granularity, a3=last.place,
             a4=last.direction, a5=last.breakdown, a6=last.start,
         )  # fmt: skip
-
-
-def cell_from_row(row: Any) -> Cell:
-    return Cell(
-        key=CellKey(
-            town=row.town,
-            level=Level(row.level),
-            place=row.place,
-            metric=Metric(row.metric),
-            direction=Direction(row.direction),
-            breakdown=row.breakdown,
-            granularity=Granularity(row.granularity),
-            start=datetime.fromtimestamp(int(row.start), UTC),
-            end=datetime.fromtimestamp(int(row.end), UTC),
-        ),
-        value=row.value,
-        status=Status(row.status),
-        coverage=float(row.coverage),
-        estimated=bool(row.estimated),
-    )
 
 
 def town_places(conn: Connection, town: str) -> list[Any]:

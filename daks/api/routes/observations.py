@@ -20,13 +20,14 @@ from pydantic import AwareDatetime, BaseModel
 
 from daks.api.deps import SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.domain.cells import Cell
+from daks.domain.codes import Direction, Level, Metric
 from daks.oslo import negotiate as media
 from daks.oslo.jsonld import render_jsonld
-from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
+from daks.oslo.model import Page, Places
 from daks.oslo.plain import iter_csv, render_json
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
+from daks.publishers.downloads import places_from
 from daks.store import observations as store
 from daks.store import registry
 from daks.store.errors import NotFound
@@ -178,7 +179,7 @@ def observations(
             request, config.base_url, encode([info.id, *(getattr(last, k) for k in store.KEY)])
         )
         headers["Link"] = f'<{url}>; rel="next"'
-    cells = [_cell(r) for r in rows]
+    cells = [store.cell_from_row(r) for r in rows]
     policies = sorted({r.policy for r in rows}) or sorted(set(info.policies.values()))
     page = Page(
         release=info.id,
@@ -198,53 +199,11 @@ def _same_town(asked: str | None, actual: str, place: str) -> str:
     return actual
 
 
-def _cell(r: Any) -> Cell:
-    return Cell(
-        key=CellKey(
-            town=r.town,
-            level=Level(r.level),
-            place=r.place,
-            metric=Metric(r.metric),
-            direction=Direction(r.direction),
-            breakdown=r.breakdown,
-            granularity=Granularity(r.granularity),
-            start=datetime.fromtimestamp(int(r.start), UTC),
-            end=datetime.fromtimestamp(int(r.end), UTC),
-        ),
-        value=r.value,
-        status=Status(r.status),
-        coverage=float(r.coverage),
-        estimated=bool(r.estimated),
-    )
-
-
 def _places(session: Any, rows: list[Any]) -> Places:
     conn = session.connection()
-    infos = [
-        PlaceInfo(
-            id=p.id,
-            kind=FeatureKind(p.kind),
-            town=p.town_id,
-            name=p.name,
-            timezone=p.timezone,
-            lat=p.lat,
-            lon=p.lon,
-            polygon_wkt=p.geometry_wkt,
-        )
-        for p in store.place_rows(conn, sorted({r.place for r in rows if r.level != "town"}))
-    ]
-    for town_id in sorted({r.town for r in rows}):
-        town = registry.get_town(session, town_id)
-        infos.append(
-            PlaceInfo(
-                id=town.id,
-                kind=FeatureKind.TOWN,
-                town=town.id,
-                name=town.name,
-                timezone=town.timezone,
-            )
-        )
-    return Places(infos)
+    places = store.place_rows(conn, sorted({r.place for r in rows if r.level != "town"}))
+    towns = [registry.get_town(session, t) for t in sorted({r.town for r in rows})]
+    return places_from(places, towns)
 
 
 def _render(chosen: str, cells: list[Cell], places: Places, page: Page) -> bytes:

@@ -64,7 +64,7 @@ def _town(conn: Connection, town: str) -> Any:
 
 def _places(conn: Connection, town: Any) -> Places:
     rows = store.town_places(conn, town.id)
-    return downloads.places_from(rows, town.id, town.name, town.timezone)
+    return downloads.places_from(rows, [town])
 
 
 def _at(epoch: int) -> datetime:
@@ -86,7 +86,9 @@ def ensure_downloads(
 
     def cells_of(theme: Theme) -> Iterable[Cell]:
         metrics = [m.value for m in metrics_of(theme)]
-        return (store.cell_from_row(r) for r in store.iter_current_cells(engine, town.id, metrics))
+        return (
+            releases.cell_from_row(r) for r in store.iter_current_cells(engine, town.id, metrics)
+        )
 
     return downloads.regenerate(_downloads_root(config), town.id, page, places, cells_of, themes)
 
@@ -279,7 +281,7 @@ def stream_day(
         raise HTTPException(404, f"{town} has no members on {day.isoformat()}")
     versions = [
         ldes.MemberVersion(
-            store.cell_from_row(r), int(r.valid_from), _at(times[int(r.valid_from)]), r.policy
+            releases.cell_from_row(r), int(r.valid_from), _at(times[int(r.valid_from)]), r.policy
         )
         for r in rows
     ]
