@@ -353,17 +353,20 @@ class _Series:
                     if total in self.buckets:
                         self._relate_if_sums(total, tuple(parts))
 
-    def _relate_if_sums(self, total: Key, parts: tuple[Key, ...]) -> None:
-        if abs(self.buckets[total].value - sum(self.buckets[p].value for p in parts)) < 1e-6:
-            self._relate(total, parts, SPLIT)
+    def _relate_if_sums(self, total: Key, parts: tuple[Key, ...], kind: int = SPLIT) -> None:
+        """A relation is only what the exact figures obey: the attacker model treats it as an
+        equation, and an equation the data break is a contradiction, not a constraint."""
+        if _sums(self.buckets, total, parts):
+            self._relate(total, parts, kind)
 
     def _relate(self, total: Key, parts: tuple[Key, ...], kind: int) -> None:
         self.relations.append((total, parts))
         self.kinds.append(kind)
 
     def _coarser_relations(self) -> None:
-        """A sum over places (or directions, or breakdowns) holds in every coarser bucket too:
-        the zone's day is the sum of its locations' days."""
+        """A sum over places (or directions, or breakdowns) holds in a coarser bucket when it
+        holds in every source bucket inside it: the zone's day is the sum of its locations'
+        days. Where a vendor's directions add up in some hours only, the day does not."""
         seen: set[tuple[Key, tuple[Key, ...]]] = set()
         for r in range(len(self.relations)):
             kind = self.kinds[r]
@@ -379,7 +382,7 @@ class _Series:
                 relation = (coarse(total), tuple(coarse(p) for p in parts))
                 if relation not in seen:
                     seen.add(relation)
-                    self._relate(relation[0], relation[1], kind)
+                    self._relate_if_sums(relation[0], relation[1], kind)
 
     def _time_sums(self) -> None:
         coarser = [g for g in TIME_UP if TIME_UP.index(g) > TIME_UP.index(self.source)]
@@ -630,6 +633,13 @@ class _Series:
                     )
                 )
         return out
+
+
+def _sums(buckets: dict[Key, _Bucket], total: Key, parts: tuple[Key, ...]) -> bool:
+    if total not in buckets or any(p not in buckets for p in parts):
+        return False
+    whole = buckets[total].value
+    return abs(whole - sum(buckets[p].value for p in parts)) <= 1e-9 * max(1.0, abs(whole))
 
 
 def _key_order(key: Key) -> tuple[str, str, str, str, str, int]:

@@ -13,6 +13,7 @@ This is the catch-all of the tabular formats and is tried last.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 from daks.domain.codes import Metric
@@ -64,7 +65,8 @@ class FootfallLong:
                     counter=table.cell(row, "location").strip(),
                     metric=metric(table.cell(row, "metric"), file, line, "metric"),
                     direction=direction(table.cell(row, "direction"), file, line, col["direction"]),
-                    start=stamp,
+                    # An offset places the time at once; a naive one waits for the clock.
+                    start=stamp if stamp.tzinfo is None else stamp.astimezone(UTC),
                     seconds=whole(table.cell(row, "seconds"), file, line, "seconds") or 3600,
                     value=0.0 if value is None else value,
                     coverage=_or(fraction(table.cell(row, "coverage"), file, line, "coverage")),
@@ -73,7 +75,10 @@ class FootfallLong:
                 )
                 if value is None:
                     continue
-                yield from placed(clock, reading)
+                if stamp.tzinfo is None:
+                    yield from placed(clock, reading)
+                else:
+                    yield reading
         clock.finish()
 
 

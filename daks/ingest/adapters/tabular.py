@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from daks.domain.codes import Direction
@@ -133,18 +134,27 @@ _SPACED_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d{2}:?\d{2})$")
 
 def timestamp(raw: str, file: str, line: int, field: str) -> datetime:
     """ISO 8601 with an offset (aware) or without (naive local time, for `LocalClock`)."""
-    text = raw.strip()
+    parsed = _iso(raw.strip())
+    if parsed is None:
+        if not raw.strip():
+            raise MalformedFile(file, "no time given", line=line, field=field)
+        raise MalformedFile(file, f"not an ISO 8601 time: {raw!r}", line=line, field=field)
+    return parsed
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso(text: str) -> datetime | None:
+    """Parsed once per distinct text: a long file repeats each hour for every counter,
+    metric and direction. (None for what is not a time; the caller names the field.)"""
     if not text:
-        raise MalformedFile(file, "no time given", line=line, field=field)
+        return None
     spaced = _SPACED_OFFSET.match(text)
     if spaced:
         text = spaced[1] + spaced[2]
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise MalformedFile(
-            file, f"not an ISO 8601 time: {raw!r}", line=line, field=field
-        ) from None
+        return None
 
 
 _DIRECTIONS = {
