@@ -309,12 +309,18 @@ class _Writer:
                 ),
                 {"batch": self.batch_id},
             )
-        if self.report.new or self.report.updated:
+        insert = (
+            f"INSERT INTO reading ({key}, place_id, value, coverage, estimated, batch_id)"
+            f" SELECT {key}, place_id, value, coverage, estimated, :batch FROM import_staging"
+        )
+        if not int(counts.matched):
+            # Nothing of the file is stored yet (the usual case: new data): a plain insert,
+            # without the conflict check that costs PostgreSQL a speculative insert per row.
+            c.execute(text(insert), {"batch": self.batch_id})
+        elif self.report.new or self.report.updated:
             c.execute(
                 text(
-                    f"INSERT INTO reading ({key}, place_id, value, coverage, estimated, batch_id)"
-                    f" SELECT {key}, place_id, value, coverage, estimated, :batch FROM import_staging"
-                    f" WHERE true ON CONFLICT ({key}) DO UPDATE SET value = excluded.value,"
+                    f"{insert} WHERE true ON CONFLICT ({key}) DO UPDATE SET value = excluded.value,"
                     " coverage = excluded.coverage, estimated = excluded.estimated,"
                     " batch_id = excluded.batch_id"
                     " WHERE reading.value <> excluded.value OR reading.coverage <> excluded.coverage"
