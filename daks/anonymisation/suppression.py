@@ -109,6 +109,13 @@ def protect(table: Table, *, rounds: int = 50, exact_limit: int = 40, audited: b
     secondary(table)
     if not audited:
         return 0
+    return repair(table, rounds=rounds, exact_limit=exact_limit)
+
+
+def repair(table: Table, *, rounds: int = 50, exact_limit: int = 40) -> int:
+    """Audit-driven suppression: while the attacker can pin or narrow a watched cell, hide a
+    further mutable cell that gives it room (then the singleton rule again). Returns how
+    many cells it hid; raises DisclosureError when a disclosure cannot be covered."""
     member = table.memberships()
     extra = 0
     for _ in range(rounds):

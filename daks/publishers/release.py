@@ -19,14 +19,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from daks.anonymisation.audit import Disclosure, audit
+from daks.anonymisation.audit import audit
 from daks.anonymisation.buckets import MEAN, PEAK, Aggregation, Calendar, aggregation_of
-from daks.anonymisation.errors import BucketError, DisclosureError
+from daks.anonymisation.errors import BucketError
 from daks.anonymisation.policy import MONEY_METRICS, UNIT_METRICS, Policy, PolicyTable, Tier
-from daks.anonymisation.suppression import protect
+from daks.anonymisation.suppression import protect, repair
 from daks.anonymisation.table import Mark, Table, round_to
 from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
+from daks.domain.codes import (
+    INTERNAL_METRICS,
+    Direction,
+    Granularity,
+    Level,
+    Metric,
+    PlaceKind,
+    Status,
+)
 
 WEEK = 7 * 86400
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
@@ -103,6 +111,8 @@ def build_release(
     finds a disclosure after everything the builder may hide."""
     grouped: dict[tuple[str, str], list[ExactReading]] = defaultdict(list)
     for reading in readings:
+        if reading.metric in INTERNAL_METRICS:
+            continue  # kept for the internal tier only (a histogram share is no count)
         info = hierarchy.places.get(reading.place)
         if info is None:
             raise BucketError(f"reading of unknown place {reading.place!r}")
@@ -528,18 +538,23 @@ class _Series:
             extra += protect(table, exact_limit=exact_limit)
             for key in keys_of[block]:
                 decided[key] = table.marks[index[key]]
-            for key in keys_of[block]:
-                parts = self.summarised.get(key)
-                if (
-                    parts
-                    and decided[key] is not Mark.HIDDEN
-                    and any(self._earlier(p, decided, carried) is Mark.SUPPRESSED for p in parts)
-                ):
-                    # a mean or peak of suppressed values would give them away
-                    decided[key] = Mark.SUPPRESSED
+            self._summaries(keys_of[block], decided, carried)
             checked += len(table)
         self._final_audit(built, keys_of, relations_of, decided, carried, exact_limit)
         return self._cells(built, keys_of, decided), checked, extra
+
+    def _summaries(
+        self, keys: list[Key], decided: dict[Key, Mark], carried: Mapping[CellKey, Status]
+    ) -> None:
+        """A mean or peak of suppressed values would give them away: suppressed too."""
+        for key in keys:
+            parts = self.summarised.get(key)
+            if (
+                parts
+                and decided[key] is not Mark.HIDDEN
+                and any(self._earlier(p, decided, carried) is Mark.SUPPRESSED for p in parts)
+            ):
+                decided[key] = Mark.SUPPRESSED
 
     def _context(self, owner: dict[Key, str], built: list[str]) -> dict[str, list[int]]:
         """For each block, the relations of the week before it (hours and days, already
@@ -589,15 +604,23 @@ class _Series:
         carried: Mapping[CellKey, Status],
         exact_limit: int,
     ) -> None:
-        """The gate: the attacker sees every block built at once, not one at a time."""
+        """The gate: the attacker sees every block built at once, not one at a time. Blocks
+        that each pass can still pin a cell together (a month's days, and the week that
+        straddles the next month); then more cells of the blocks being built are hidden,
+        as within a block, and what cannot be covered refuses the release."""
         if not self.policy.protects:
             return
         keys = [key for block in built for key in keys_of[block]]
         relations = [r for block in built for r in relations_of[block]]
-        table, _ = self._table(keys, relations, decided, carried, fixed=True)
-        found: list[Disclosure] = audit(table, exact_limit=exact_limit)
-        if found:
-            raise DisclosureError(found)
+        table, index = self._table(keys, relations, decided, carried, fixed=True)
+        if not audit(table, exact_limit=exact_limit):
+            return
+        for key in keys:
+            table.mutable[index[key]] = True
+        repair(table, exact_limit=exact_limit)
+        for key in keys:
+            decided[key] = table.marks[index[key]]
+        self._summaries(keys, decided, carried)
 
     def _cells(
         self, built: list[str], keys_of: dict[str, list[Key]], decided: dict[Key, Mark]

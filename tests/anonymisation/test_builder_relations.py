@@ -1,0 +1,91 @@
+"""What the release builder relates and publishes, beyond the worked examples: only
+equations the exact figures obey, only public metrics, and a release whose months together
+would pin a cell is repaired rather than refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from daks.anonymisation.policy import PolicyTable
+from daks.domain.codes import Granularity, Level, PlaceKind, Status
+from daks.ingest.formats import detect
+from daks.ingest.model import ParseContext, Reading
+from daks.publishers.release import ExactReading, Hierarchy, PlaceInfo, build_release
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+HIERARCHY = Hierarchy({"t": "Europe/Brussels"}, {"L": PlaceInfo("t", PlaceKind.LOCATION)}, {})
+
+
+def _at(day: int, hour: int, month: int = 3) -> int:
+    return int(datetime(2025, month, day, hour, tzinfo=BRUSSELS).timestamp())
+
+
+def test_internal_metrics_are_not_published() -> None:
+    readings = [
+        ExactReading("L", "pedestrians", "both", "", _at(12, 10), 3600, 40),
+        ExactReading("L", "car_speed_share", "both", "kmh=30-40", _at(12, 10), 3600, 25.0),
+    ]
+    built = build_release(readings, HIERARCHY, PolicyTable())
+    assert {c.key.metric.value for c in built.cells} == {"pedestrians"}
+
+
+def test_a_direction_split_that_holds_in_some_hours_only_is_no_equation_for_the_day() -> None:
+    """Hour 10: both = forward + backward; hour 11: the vendor's total is not the sum. The day
+    therefore obeys no direction equation, and building must not treat it as one (an
+    attacker's contradiction used to crash the audit)."""
+    readings = [
+        ExactReading("L", "pedestrians", "both", "", _at(12, 10), 3600, 100),
+        ExactReading("L", "pedestrians", "forward", "", _at(12, 10), 3600, 60),
+        ExactReading("L", "pedestrians", "backward", "", _at(12, 10), 3600, 40),
+        ExactReading("L", "pedestrians", "both", "", _at(12, 11), 3600, 500),
+        ExactReading("L", "pedestrians", "forward", "", _at(12, 11), 3600, 60),
+        ExactReading("L", "pedestrians", "backward", "", _at(12, 11), 3600, 40),
+    ]
+    built = build_release(readings, HIERARCHY, PolicyTable())
+    days = {
+        c.key.direction.value: c.value
+        for c in built.cells
+        if c.key.level is Level.LOCATION and c.key.granularity is Granularity.DAY
+    }
+    assert days == {"both": 600, "forward": 120, "backward": 80}
+
+
+def test_the_moers_month_is_published_where_its_months_together_pinned_days(
+    shared_data: Path,
+) -> None:
+    """The real hystreet month (May 2022) once failed the final audit: each month passed on
+    its own, but May's days and the week that straddles into June pinned the last days'
+    rounded counts. The builder now hides more cells instead of refusing the release."""
+    path = shared_data / "moers_steinstrasse_hystreet_2022-05_hourly.csv"
+    ctx = ParseContext(file=str(path), timezone=ZoneInfo("Europe/Berlin"))
+    readings = [
+        ExactReading(
+            "L",
+            r.metric.value,
+            r.direction.value,
+            r.breakdown,
+            int(r.start.timestamp()),
+            r.seconds,
+            r.value,
+        )
+        for r in detect(path).parse(path, ctx)
+        if isinstance(r, Reading)
+    ]
+    hierarchy = Hierarchy({"t": "Europe/Berlin"}, {"L": PlaceInfo("t", PlaceKind.LOCATION)}, {})
+    built = build_release(readings, hierarchy, PolicyTable())  # raised DisclosureError before
+    last_days = [
+        c
+        for c in built.cells
+        if c.key.granularity is Granularity.DAY
+        and c.key.level is Level.LOCATION
+        and c.key.breakdown == ""
+        and c.key.start.day in (30, 31)
+    ]
+    assert len(last_days) == 6  # both directions and their sum, on each of the two days
+    assert any(
+        c.status is Status.SUPPRESSED for c in built.cells if c.key.granularity is Granularity.DAY
+    )
+    published = [c.value for c in built.cells if c.value is not None]
+    assert not [v for v in published if 0 < v < 10]
