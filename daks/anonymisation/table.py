@@ -38,6 +38,9 @@ class Table:
     mutable: list[bool] = field(default_factory=list)  # False: decided by an earlier block
     marks: list[Mark] = field(default_factory=list)
     relations: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    # Built once and kept: the relations never change while a table is judged, and the
+    # singleton rule, the audit and the repair ask for it in every round.
+    _member: list[list[int]] | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -65,6 +68,7 @@ class Table:
     def relate(self, total: int, parts: tuple[int, ...]) -> None:
         if parts:
             self.relations.append((total, parts))
+            self._member = None
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -79,11 +83,14 @@ class Table:
 
     def memberships(self) -> list[list[int]]:
         """For each cell, the relations it takes part in (as total or part)."""
+        if self._member is not None and len(self._member) == len(self.exact):
+            return self._member
         member: list[list[int]] = [[] for _ in self.exact]
         for r, (total, parts) in enumerate(self.relations):
             member[total].append(r)
             for p in parts:
                 member[p].append(r)
+        self._member = member
         return member
 
 

@@ -8,6 +8,7 @@ that equal to a full rebuild); `--full` rebuilds everything, as does a change of
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -52,14 +53,18 @@ def _rows(built: BuiltRelease) -> Iterator[tuple[Any, ...]]:
         )  # fmt: skip
 
 
-def build(engine: Engine, policies: PolicyTable, *, full: bool = False) -> ReleaseRecord | None:
-    """Build and record a release; None when nothing changed since the last one."""
+def build(
+    engine: Engine, policies: PolicyTable, *, full: bool = False, workers: int | None = None
+) -> ReleaseRecord | None:
+    """Build and record a release; None when nothing changed since the last one. Towns and
+    metrics are judged in `workers` processes (default: one per core)."""
+    workers = workers or os.cpu_count() or 1
     places = hierarchy(engine)
     previous = store.latest(engine)
     versions = policies.versions(Tier.PUBLIC)
     if previous is None or full or previous.policies != versions:
         readings = (ExactReading(*row) for row in store.readings(engine))
-        built = build_release(readings, places, policies)
+        built = build_release(readings, places, policies, workers=workers)
         return store.write_release(
             engine, _rows(built), kind="full", policies=versions,
             batch_ids=store.batches(engine), scope=None,
@@ -79,7 +84,7 @@ def build(engine: Engine, policies: PolicyTable, *, full: bool = False) -> Relea
         for row in store.carried_days(engine, town, window[town], first):
             carried[_key(row, calendar)] = Status(row[11])
     readings = (ExactReading(*row) for row in store.readings(engine, window))
-    built = build_release(readings, places, policies, since=since, carried=carried)
+    built = build_release(readings, places, policies, since=since, carried=carried, workers=workers)
     return store.write_release(
         engine, _rows(built), kind="incremental", policies=versions,
         batch_ids=store.batches(engine), scope=since,

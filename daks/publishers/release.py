@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -102,13 +103,17 @@ def build_release(
     since: Mapping[str, str] | None = None,
     carried: Mapping[CellKey, Status] | None = None,
     exact_limit: int = 40,
+    workers: int = 1,
 ) -> BuiltRelease:
     """Cells of every bucket the readings touch, judged by the tier's policies.
 
     `since` (town -> "YYYY-MM") rebuilds only those towns from that month on; the readings
     must then start at least a week before it, and `carried` gives the statuses the previous
     release published for those earlier days. Raises DisclosureError when the audit still
-    finds a disclosure after everything the builder may hide."""
+    finds a disclosure after everything the builder may hide.
+
+    Each town and metric is judged on its own (no relation crosses them), so with
+    `workers` > 1 they are judged in that many processes; the result is the same."""
     grouped: dict[tuple[str, str], list[ExactReading]] = defaultdict(list)
     for reading in readings:
         if reading.metric in INTERNAL_METRICS:
@@ -119,16 +124,22 @@ def build_release(
         if since is not None and info.town not in since:
             continue
         grouped[(info.town, reading.metric)].append(reading)
+    carried_of: dict[str, dict[CellKey, Status]] = defaultdict(dict)
+    for key, status in (carried or {}).items():
+        carried_of[key.town][key] = status
+    jobs = [
+        _Job(town, Metric(metric), policies.policy(tier, Metric(metric)), hierarchy,
+             readings_of, since[town] if since is not None else "", carried_of[town], exact_limit)
+        for (town, metric), readings_of in sorted(grouped.items())
+    ]  # fmt: skip
     cells: list[tuple[str, Cell]] = []
     checked = extra = 0
-    for town, metric_name in sorted(grouped):
-        metric = Metric(metric_name)
-        policy = policies.policy(tier, metric)
-        calendar = Calendar(hierarchy.towns[town])
-        first = since[town] if since is not None else ""
-        series = _Series(town, metric, policy, calendar, hierarchy)
-        series.aggregate(grouped[(town, metric_name)])
-        made, seen, added = series.judge(first, carried or {}, exact_limit)
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            results = list(pool.map(_judge, jobs))
+    else:
+        results = [_judge(job) for job in jobs]
+    for made, seen, added in results:
         cells.extend(made)
         checked += seen
         extra += added
@@ -145,6 +156,26 @@ def build_release(
         extra_suppressed=extra,
         towns=dict(since) if since is not None else {t: "" for t, _ in grouped},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    town: str
+    metric: Metric
+    policy: Policy
+    hierarchy: Hierarchy
+    readings: list[ExactReading]
+    first: str
+    carried: Mapping[CellKey, Status]
+    exact_limit: int
+
+
+def _judge(job: _Job) -> tuple[list[tuple[str, Cell]], int, int]:
+    series = _Series(
+        job.town, job.metric, job.policy, Calendar(job.hierarchy.towns[job.town]), job.hierarchy
+    )
+    series.aggregate(job.readings)
+    return series.judge(job.first, job.carried, job.exact_limit)
 
 
 def _order(key: CellKey) -> tuple[str, str, str, str, str, str, str, float]:

@@ -89,3 +89,22 @@ def test_the_moers_month_is_published_where_its_months_together_pinned_days(
     )
     published = [c.value for c in built.cells if c.value is not None]
     assert not [v for v in published if 0 < v < 10]
+
+
+def test_judging_in_several_processes_gives_the_same_release() -> None:
+    hierarchy = Hierarchy(
+        {"t": "Europe/Brussels", "u": "Europe/Brussels"},
+        {"L": PlaceInfo("t", PlaceKind.LOCATION), "M": PlaceInfo("u", PlaceKind.LOCATION)},
+        {},
+    )
+    readings = [
+        ExactReading(place, metric, "both", "", _at(day, hour), 3600, (day * 7 + hour * 13) % 90)
+        for place in ("L", "M")
+        for metric in ("pedestrians", "bicycles")
+        for day in range(10, 17)
+        for hour in range(24)
+    ]
+    alone = build_release(readings, hierarchy, PolicyTable())
+    shared = build_release(readings, hierarchy, PolicyTable(), workers=2)
+    assert shared == alone
+    assert {c.key.town for c in alone.cells} == {"t", "u"}
