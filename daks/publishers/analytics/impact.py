@@ -256,18 +256,35 @@ def impact(
             f"only {len(ratios)} comparable weeks in the {2 * weeks} weeks before the event "
             f"(at least {min_weeks} needed)"
         )
+    return _answer(
+        series, SAME_WEEKDAY, obs_total, ratios, level, len(window), beta, periods, notes
+    )
+
+
+def _answer(
+    series: Series,
+    method: str,
+    observed: float,
+    ratios: list[float],
+    level: float,
+    hours: int,
+    beta: float | None,
+    periods: list[BaselinePeriod],
+    notes: list[str],
+) -> Impact:
+    """The uplift and its band from the log ratios of the baseline periods."""
     centre, low, high = _band(ratios, level)
     return Impact(
         series.basis,
         series.release,
-        SAME_WEEKDAY,
-        obs_total,
-        obs_total / math.exp(centre),
+        method,
+        observed,
+        observed / math.exp(centre),
         _pct(centre),
         _pct(low),
         _pct(high),
         level,
-        len(window),
+        hours,
         beta is not None,
         None if beta is None else _pct(beta),
         tuple(periods),
@@ -348,24 +365,8 @@ def _other_days(
         raise InsufficientData(
             f"only {len(ratios)} comparable days without the market (at least {min_weeks})"
         )
-    centre, low, high = _band(ratios, level)
     notes.append(
         "every preceding week had the market: compared with the same hours of other days, "
         "as a share of the day's footfall"
     )
-    return Impact(
-        series.basis,
-        series.release,
-        OTHER_DAYS,
-        obs_in,
-        obs_in / math.exp(centre),
-        _pct(centre),
-        _pct(low),
-        _pct(high),
-        level,
-        len(window),
-        beta is not None,
-        None if beta is None else _pct(beta),
-        tuple(periods),
-        tuple(notes),
-    )
+    return _answer(series, OTHER_DAYS, obs_in, ratios, level, len(window), beta, periods, notes)
