@@ -11,7 +11,15 @@ from daks.api import errors, schema
 from daks.api.gate import Gate
 from daks.api.hardening import PublicCors, SecurityHeadersAndLog, Shield
 from daks.api.limits import RateLimits
-from daks.api.routes import analytics, health, internal, observations, publishing, towns
+from daks.api.routes import (
+    analytics,
+    health,
+    internal,
+    linked_data,
+    observations,
+    publishing,
+    towns,
+)
 from daks.settings import Settings, get_settings
 from daks.store.db import make_engine
 
@@ -34,6 +42,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.include_router(internal.router)
     app.include_router(analytics.router)
     app.include_router(publishing.router)
+    app.include_router(linked_data.router)
     schema.install(app)
     # Added innermost first: the log sees the final answer, the gate counts refusals too.
     app.add_middleware(

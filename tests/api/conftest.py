@@ -2,36 +2,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import SQLModel
 
 from daks.api.app import create_app
 from daks.ingest.registry import read_places, read_towns
 from daks.settings import Settings
-from daks.store import keys, registry
-from daks.store.db import make_engine, session_scope
+from daks.store import keys, registry, releases
+from daks.store.db import session_scope
 from tests.conftest import TEST_DATA
-
-
-@pytest.fixture(scope="session")
-def postgres_url(postgres_url: str) -> str:
-    """The API's own tables (api_key, idempotent_request) have no migration yet: created
-    here until the integrator adds one, before the per-test TRUNCATE lists them."""
-    engine = make_engine(postgres_url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    return postgres_url
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    engine = make_engine(database_url)
-    SQLModel.metadata.create_all(engine)  # see postgres_url: no migration for these yet
-    engine.dispose()
     return Settings(
         database_url=database_url,
         data_dir=tmp_path,
@@ -83,3 +70,46 @@ def make_key(engine: Engine, town: str) -> KeyMaker:
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+MONDAY = int(datetime(2025, 3, 2, 23, tzinfo=UTC).timestamp())  # 3 March 2025, 00:00 in Brussels
+STREETS = ("testtown-markt", "testtown-stationsstraat", "testtown-kerkstraat")
+
+
+def published_row(
+    place: str,
+    start: int,
+    value: float | None,
+    *,
+    status: str = "ok",
+    metric: str = "pedestrians",
+    granularity: str = "hour",
+    seconds: int = 3600,
+    level: str = "location",
+) -> tuple[object, ...]:
+    """One row of a release as `releases.write_release` takes it, in `testtown`."""
+    return (
+        "testtown", level, metric, granularity, place, "both", "", start, start + seconds,
+        "2025-03", value, status, 1.0, False, "public-v1",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def release(engine: Engine, town: str) -> int:
+    """A release of one Monday: the three streets hour by hour (the market's 03:00
+    suppressed) and the town's hours."""
+    rows = [
+        published_row(
+            place,
+            MONDAY + h * 3600,
+            None if (h, place) == (3, STREETS[0]) else 10.0 * (h + 1),
+            status="suppressed" if (h, place) == (3, STREETS[0]) else "ok",
+        )
+        for place in STREETS
+        for h in range(24)
+    ]
+    rows += [published_row("testtown", MONDAY + h * 3600, 100.0, level="town") for h in range(24)]
+    record = releases.write_release(
+        engine, rows, kind="full", policies={"pedestrians": "public-v1"}, batch_ids=[], scope=None
+    )
+    return record.id

@@ -3,57 +3,12 @@ ranges, ETags and 304s, immutable pinned pages, content negotiation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from daks.store import releases
-
-MONDAY = int(datetime(2025, 3, 2, 23, tzinfo=UTC).timestamp())  # 3 March 2025, 00:00 in Brussels
-STREETS = ("testtown-markt", "testtown-stationsstraat", "testtown-kerkstraat")
-
-
-def _cell(
-    place: str, start: int, value: float | None, *, level: str = "location", status: str = "ok"
-) -> tuple[object, ...]:
-    return (
-        "testtown",
-        level,
-        "pedestrians",
-        "hour",
-        place,
-        "both",
-        "",
-        start,
-        start + 3600,
-        "2025-03",
-        value,
-        status,
-        1.0,
-        False,
-        "public-v1",
-    )
-
-
-@pytest.fixture
-def release(engine: Engine, town: str) -> int:
-    rows = [
-        _cell(
-            place,
-            MONDAY + h * 3600,
-            None if (h, place) == (3, STREETS[0]) else 10.0 * (h + 1),
-            status="suppressed" if (h, place) == (3, STREETS[0]) else "ok",
-        )
-        for place in STREETS
-        for h in range(24)
-    ]
-    rows += [_cell("testtown", MONDAY + h * 3600, 100.0, level="town") for h in range(24)]
-    record = releases.write_release(
-        engine, rows, kind="full", policies={"pedestrians": "public-v1"}, batch_ids=[], scope=None
-    )
-    return record.id
+from tests.api.conftest import MONDAY, STREETS, published_row
 
 
 def test_a_day_of_one_location_in_plain_json(client: TestClient, release: int) -> None:
@@ -108,7 +63,7 @@ def test_paging_reaches_every_cell_once_and_pins_the_release(
         if pages == 2:  # a new release lands mid-walk: the walk stays on its release
             releases.write_release(
                 engine,
-                [_cell(STREETS[0], MONDAY, 999.0)],
+                [published_row(STREETS[0], MONDAY, 999.0)],
                 kind="incremental",
                 policies={"pedestrians": "public-v1"},
                 batch_ids=[],

@@ -16,7 +16,6 @@ import time
 import uuid
 import warnings
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +32,9 @@ from daks.oslo.namespaces_publishing import TREE
 from daks.publishers.dcat_shapes import ShapeSet, check
 from daks.settings import Settings
 from daks.store import releases
+from tests.api.conftest import MONDAY, STREETS, published_row
 
-MONDAY = int(datetime(2025, 3, 2, 23, tzinfo=UTC).timestamp())  # 3 March 2025, 00:00 in Brussels
-STREETS = ("testtown-markt", "testtown-stationsstraat", "testtown-kerkstraat")
 NPM_CACHE = Path(os.environ.get("DAKS_NPM_CACHE", Path.home() / ".cache" / "daks-tests" / "npm"))
-
-
-def _cell(place: str, start: int, value: float | None, *, status: str = "ok",
-          metric: str = "pedestrians", granularity: str = "hour", seconds: int = 3600,
-          level: str = "location") -> tuple[object, ...]:  # fmt: skip
-    return (
-        "testtown", level, metric, granularity, place, "both", "", start, start + seconds,
-        "2025-03", value, status, 1.0, False, "public-v1",
-    )  # fmt: skip
 
 
 def _rows(corrected: float | None = None) -> list[tuple[object, ...]]:
@@ -58,10 +47,12 @@ def _rows(corrected: float | None = None) -> list[tuple[object, ...]]:
                 value = 10.0 * (h + 1)
                 if corrected is not None and (day, h, place) == (1, 5, STREETS[1]):
                     value = corrected
-                rows.append(_cell(place, start, None if suppressed else value,
+                rows.append(published_row(place, start, None if suppressed else value,
                                   status="suppressed" if suppressed else "ok"))  # fmt: skip
     # A daily total (not a member: pedestrians' finest granularity is the hour).
-    rows.append(_cell("testtown", MONDAY, 999.0, granularity="day", seconds=86400, level="town"))
+    rows.append(
+        published_row("testtown", MONDAY, 999.0, granularity="day", seconds=86400, level="town")
+    )
     return rows
 
 

@@ -8,29 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from daks.cli.main import app
 from daks.ingest.registry import read_places, read_towns
 from daks.store import keys, registry
-from daks.store.db import make_engine, session_scope
+from daks.store.db import session_scope
 from tests.conftest import TEST_DATA
-
-
-@pytest.fixture(scope="session")
-def postgres_url(postgres_url: str) -> str:
-    """The api_key table has no migration yet: created here until the integrator adds one
-    (before the per-test TRUNCATE, which lists every table of the metadata)."""
-    engine = make_engine(postgres_url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    return postgres_url
 
 
 @pytest.fixture
 def runner(cli_env: CliRunner, engine: Engine) -> CliRunner:
-    SQLModel.metadata.create_all(engine)  # no migration for api_key yet (see postgres_url)
     with session_scope(engine) as session:
         registry.upsert_towns(session, read_towns(TEST_DATA / "registry" / "towns.csv"))
         registry.upsert_places(session, read_places(TEST_DATA / "registry" / "places.geojson"))

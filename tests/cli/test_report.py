@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from daks.api.app import create_app
@@ -17,24 +16,14 @@ from daks.cli.main import app
 from daks.ingest.registry import read_places, read_towns
 from daks.settings import Settings
 from daks.store import keys, registry
-from daks.store.db import make_engine, session_scope
+from daks.store.db import session_scope
 from tests.api.test_analytics_routes import _load
 from tests.conftest import TEST_DATA
-
-
-@pytest.fixture(scope="session")
-def postgres_url(postgres_url: str) -> str:
-    """The api_key table has no migration yet (see tests/api/conftest.py)."""
-    engine = make_engine(postgres_url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    return postgres_url
 
 
 @pytest.fixture
 def fair(engine: Engine) -> int:
     """testtown with a braderie on the Markt adding 50 % (tests/api/test_analytics_routes)."""
-    SQLModel.metadata.create_all(engine)
     with session_scope(engine) as session:
         registry.upsert_towns(session, read_towns(TEST_DATA / "registry" / "towns.csv"))
         registry.upsert_places(session, read_places(TEST_DATA / "registry" / "places.geojson"))

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 from rdflib import Graph, URIRef
 from sqlalchemy import Engine, text
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from daks.cli.main import app
@@ -28,7 +27,6 @@ START = 1740956400  # 3 March 2025, 00:00 in Brussels
 def runner(
     database_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[CliRunner]:
-    SQLModel.metadata.create_all(engine)  # the release tables have no migration yet
     monkeypatch.setenv("DAKS_DATABASE_URL", database_url)
     monkeypatch.setenv("DAKS_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()

@@ -10,32 +10,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from daks.anonymisation.policy import PolicyTable
 from daks.cli.main import app
 from daks.cli.release import build
 from daks.store import releases as store
-from daks.store.db import make_engine
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 START = int(datetime(2025, 3, 29, tzinfo=BRUSSELS).timestamp())
 LOCATIONS = ("l1", "l2", "l3", "l4")
 
 
-@pytest.fixture(scope="session")
-def postgres_url(postgres_url: str) -> str:
-    """The release tables until the integrator regenerates the migration."""
-    engine = make_engine(postgres_url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    return postgres_url
-
-
 @pytest.fixture
 def town(engine: Engine) -> Engine:
-    SQLModel.metadata.create_all(engine)  # the release tables are not in the migration yet
     with engine.begin() as conn:
         conn.execute(
             text(
