@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from daks.cli import demo, export, ingest, keys, registry, report, serve
+from daks.cli import demo, export, ingest, keys, registry, report, serve, validate
 from daks.cli.context import EXIT_BAD_INPUT
 from daks.cli.release import release as release_app
 from daks.ingest.errors import IngestError
@@ -29,6 +29,7 @@ app.command("serve")(serve.serve)
 app.command("ingest")(ingest.ingest)
 app.command("demo")(demo.demo)
 app.command("export")(export.export)
+app.command("validate")(validate.validate)
 
 
 def main() -> None:
