@@ -13,6 +13,7 @@ from sqlmodel import Session
 from daks.api.auth import AuthError, Caller, caller_of
 from daks.settings import Settings
 from daks.store.keys import Grant
+from daks.store.observations import Lookups
 
 
 def get_engine(request: Request) -> Engine:
@@ -23,6 +24,11 @@ def get_engine(request: Request) -> Engine:
 def get_config(request: Request) -> Settings:
     config: Settings = request.app.state.settings
     return config
+
+
+def get_lookups(request: Request) -> Lookups:
+    lookups: Lookups = request.app.state.lookups
+    return lookups
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
@@ -38,6 +44,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_config)]
+LookupsDep = Annotated[Lookups, Depends(get_lookups)]
 
 
 def get_caller(request: Request) -> Caller:

@@ -72,20 +72,26 @@ class SecurityHeadersAndLog:
         try:
             await self.app(scope, receive, send_secured)
         finally:
-            caller = scope.get("state", {}).get("caller")
-            access_log.info(
-                json.dumps(
-                    {
-                        "method": scope["method"],
-                        "path": _KEY_TEXT.sub("daks_[redacted]", path),
-                        "status": status,
-                        "ms": round((time.perf_counter() - started) * 1000, 2),
-                        "bytes": size,
-                        "tier": caller.tier if caller is not None else None,
-                    },
-                    separators=(",", ":"),
-                )
+            # Formatted only when someone listens: the line is built on every request.
+            if access_log.isEnabledFor(logging.INFO):
+                self._log(scope, status, started, size)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float, size: int) -> None:
+        caller = scope.get("state", {}).get("caller")
+        access_log.info(
+            json.dumps(
+                {
+                    "method": scope["method"],
+                    "path": _KEY_TEXT.sub("daks_[redacted]", scope["path"]),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "bytes": size,
+                    "tier": caller.tier if caller is not None else None,
+                },
+                separators=(",", ":"),
             )
+        )
 
 
 class PublicCors:

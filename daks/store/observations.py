@@ -8,7 +8,7 @@ page 1 costs and there is no ceiling on depth.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,16 @@ class CellFilter:
     release: int | None = None  # None: the current release
 
 
+# Every value a key column can hold. A filter that leaves `metric` or `direction` open names
+# them all instead: the cells' key index then seeks on every column up to `start` (a few
+# short range scans in key order) rather than reading a place's whole series and sorting
+# it. Without this, SQLite reads and sorts all of a location's cells for a one-day query.
+_DOMAIN: dict[str, tuple[str, ...]] = {
+    "metric": tuple(m.value for m in Metric),
+    "direction": tuple(d.value for d in Direction),
+}
+
+
 def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit: int) -> list[Any]:
     where = ["level = :level", "granularity = :granularity", "breakdown = :breakdown"]
     params: dict[str, Any] = {
@@ -44,20 +54,31 @@ def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit
         "breakdown": f.breakdown,
         "limit": limit,
     }
+    fixed = {"level", "granularity", "breakdown"}  # key columns held to one value
     if f.release is None:
         where.append("valid_to IS NULL")
     else:
         where.append("valid_from <= :r AND (valid_to IS NULL OR valid_to > :r)")
         params["r"] = f.release
-    for name in ("town", "metric", "direction"):
+    if f.town is not None:
+        where.append("town = :town")
+        params["town"] = f.town
+        fixed.add("town")
+    for name in ("metric", "direction"):
         value = getattr(f, name)
         if value is not None:
             where.append(f"{name} = :{name}")
             params[name] = value
+            fixed.add(name)
+        elif f.town is not None:
+            where.append(_in(name, _DOMAIN[name], params))
     if f.places is not None:
-        marks = ", ".join(f":p{i}" for i in range(len(f.places)))
-        where.append(f"place IN ({marks or 'NULL'})")
-        params.update({f"p{i}": p for i, p in enumerate(f.places)})
+        if len(f.places) == 1:
+            where.append("place = :place")
+            params["place"] = f.places[0]
+            fixed.add("place")
+        else:
+            where.append(_in("place", f.places, params))
     if f.start is not None:
         where.append("start >= :start")
         params["start"] = f.start
@@ -68,12 +89,26 @@ def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit
         marks = ", ".join(f":k{i}" for i in range(len(KEY)))
         where.append(f"({', '.join(KEY)}) > ({marks})")
         params.update({f"k{i}": v for i, v in enumerate(after)})
+        # Redundant for the answer, decisive for the plan: the first key column the filter
+        # leaves open starts at the position's value, so the index is entered there instead
+        # of at the beginning of the release (deep pages then cost what page 1 costs).
+        free = next((i for i, name in enumerate(KEY) if name not in fixed), None)
+        if free is not None:
+            where.append(f"{KEY[free]} >= :k{free}")
     columns = ", ".join('"end"' if c == "end" else c for c in COLUMNS)
     query = (
         f"SELECT {columns} FROM published_cell WHERE {' AND '.join(where)}"
         f" ORDER BY {', '.join(KEY)} LIMIT :limit"
     )
     return list(conn.execute(text(query), params).all())
+
+
+def _in(column: str, values: Sequence[str], params: dict[str, Any]) -> str:
+    marks = []
+    for i, value in enumerate(values):
+        params[f"{column}{i}"] = value
+        marks.append(f":{column}{i}")
+    return f"{column} IN ({', '.join(marks) or 'NULL'})"
 
 
 @dataclass(frozen=True)
@@ -138,22 +173,149 @@ def place_rows(conn: Connection, ids: Sequence[str]) -> list[Any]:
     )
 
 
+# The enum members by their stored value: a dict lookup per column, not an enum call per
+# column per row (a 10,000-cell page converts 50,000 of them).
+_LEVEL = {m.value: m for m in Level}
+_METRIC = {m.value: m for m in Metric}
+_DIRECTION = {m.value: m for m in Direction}
+_GRANULARITY = {m.value: m for m in Granularity}
+_STATUS = {m.value: m for m in Status}
+
+
+def cells_from_rows(rows: Iterable[Sequence[Any]]) -> list[Cell]:
+    """The cells of rows that `cells` returned (columns in `COLUMNS` order). Unpacked by
+    position: a row's attribute lookup by name costs more than building its cell."""
+    made = []
+    for (
+        town,
+        level,
+        metric,
+        granularity,
+        place,
+        direction,
+        breakdown,
+        start,
+        end,
+        value,
+        *rest,
+    ) in rows:
+        status, coverage, estimated, _policy = rest
+        made.append(
+            Cell(
+                key=CellKey(
+                    town=town,
+                    level=_LEVEL[level],
+                    place=place,
+                    metric=_METRIC[metric],
+                    direction=_DIRECTION[direction],
+                    breakdown=breakdown,
+                    granularity=_GRANULARITY[granularity],
+                    start=datetime.fromtimestamp(int(start), UTC),
+                    end=datetime.fromtimestamp(int(end), UTC),
+                ),
+                value=value,
+                status=_STATUS[status],
+                coverage=float(coverage),
+                estimated=bool(estimated),
+            )
+        )
+    return made
+
+
 def cell_from_row(row: Any) -> Cell:
-    """A published cell as the domain knows it, from a row of `CELL_COLUMNS`."""
+    """A published cell as the domain knows it, from a row of `COLUMNS`."""
     return Cell(
         key=CellKey(
             town=row.town,
-            level=Level(row.level),
+            level=_LEVEL[row.level],
             place=row.place,
-            metric=Metric(row.metric),
-            direction=Direction(row.direction),
+            metric=_METRIC[row.metric],
+            direction=_DIRECTION[row.direction],
             breakdown=row.breakdown,
-            granularity=Granularity(row.granularity),
+            granularity=_GRANULARITY[row.granularity],
             start=datetime.fromtimestamp(int(row.start), UTC),
             end=datetime.fromtimestamp(int(row.end), UTC),
         ),
         value=row.value,
-        status=Status(row.status),
+        status=_STATUS[row.status],
         coverage=float(row.coverage),
         estimated=bool(row.estimated),
     )
+
+
+def town_rows(conn: Connection, ids: Sequence[str]) -> list[Any]:
+    if not ids:
+        return []
+    marks = ", ".join(f":t{i}" for i in range(len(ids)))
+    return list(
+        conn.execute(
+            text(f"SELECT id, name, timezone FROM town WHERE id IN ({marks})"),
+            {f"t{i}": t for i, t in enumerate(ids)},
+        ).all()
+    )
+
+
+def zone_member_ids(conn: Connection, zone: str) -> list[str]:
+    return list(
+        conn.execute(
+            text("SELECT location_id FROM zone_member WHERE zone_id = :z ORDER BY location_id"),
+            {"z": zone},
+        ).scalars()
+    )
+
+
+class Lookups:
+    """The registry facts that pages describe their cells with (places, their towns, a
+    zone's members), read once and shared by every request a worker serves.
+
+    They are kept for one release: an answer's ETag names the release and the question, so
+    within a release the same question must give the same bytes even if the registry is
+    edited meanwhile; the edit shows with the next release. Only what exists is kept (an
+    unknown id is asked again, so made-up ids cannot fill the memory), and at most `limit`
+    entries per kind: beyond that the kind starts afresh.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._release = -1
+        self._places: dict[str, Any] = {}
+        self._towns: dict[str, Any] = {}
+        self._members: dict[str, list[str]] = {}
+
+    def serve(self, release: int) -> None:
+        """Called with the release a request reads: a newer one than seen so far starts
+        afresh (an older one, pinned by a cursor, shares the newest one's facts)."""
+        if release > self._release:
+            self._release = release
+            self._places, self._towns, self._members = {}, {}, {}
+
+    def places(self, conn: Connection, ids: Sequence[str]) -> list[Any]:
+        """The rows of `place_rows` for the ids that exist, in the order asked."""
+        return self._rows(self._places, ids, lambda missing: place_rows(conn, missing))
+
+    def towns(self, conn: Connection, ids: Sequence[str]) -> list[Any]:
+        return self._rows(self._towns, ids, lambda missing: town_rows(conn, missing))
+
+    def members(self, conn: Connection, zone: str) -> list[str]:
+        known = self._members.get(zone)
+        if known is None:
+            known = zone_member_ids(conn, zone)
+            if known:
+                self._remember(self._members, zone, known)
+        return known
+
+    def _rows(
+        self, cache: dict[str, Any], ids: Sequence[str], fetch: Callable[[list[str]], list[Any]]
+    ) -> list[Any]:
+        found = {i: cache[i] for i in ids if i in cache}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            for row in fetch(missing):
+                found[row.id] = row
+                self._remember(cache, row.id, row)
+        return [found[i] for i in ids if i in found]
+
+    def _remember(self, cache: dict[str, Any], key: str, value: Any) -> None:
+        if len(cache) >= self.limit:
+            cache.clear()
+        cache[key] = value

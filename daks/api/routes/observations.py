@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
+from sqlalchemy import Connection
 
-from daks.api.deps import SessionDep, SettingsDep
+from daks.api.deps import LookupsDep, SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
 from daks.domain.cells import Cell
 from daks.domain.codes import Direction, Level, Metric
@@ -29,7 +30,6 @@ from daks.oslo.plain import iter_csv, render_json
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
 from daks.publishers.downloads import places_from
 from daks.store import observations as store
-from daks.store import registry
 from daks.store.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["observations"])
@@ -43,6 +43,7 @@ MAX_RANGE = {
     "month": timedelta(days=20 * 366),
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
+POLICY = store.COLUMNS.index("policy")
 ERRORS: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match matched the ETag)"},
     404: {"description": "no such town, location or zone, or no release yet"},
@@ -100,6 +101,7 @@ def observations(
     request: Request,
     session: SessionDep,
     config: SettingsDep,
+    lookups: LookupsDep,
     town: str | None = None,
     location: str | None = None,
     zone: str | None = None,
@@ -133,9 +135,10 @@ def observations(
     }
     if _matches(request, etag):
         return Response(status_code=304, headers=headers)
+    lookups.serve(info.id)
     zone_info = ZoneInfo(config.default_timezone)
     if town is not None:
-        zone_info = ZoneInfo(registry.get_town(session, town).timezone)
+        zone_info = ZoneInfo(_town(conn, lookups, town).timezone)
     start = _aligned(from_, granularity, zone_info, "from")
     end = _aligned(to, granularity, zone_info, "to")
     if (
@@ -149,11 +152,11 @@ def observations(
     places: list[str] | None = None
     # A place fixes its town: the filter then uses the cells' key index from its start.
     if location is not None:
-        town = _same_town(town, registry.get_place(session, location).town_id, location)
+        town = _same_town(town, _place(conn, lookups, location).town_id, location)
         places = [location]
     if zone is not None:
-        town = _same_town(town, registry.get_place(session, zone).town_id, zone)
-        places = registry.zone_members(session, zone) if level is Level.LOCATION else [zone]
+        town = _same_town(town, _place(conn, lookups, zone).town_id, zone)
+        places = lookups.members(conn, zone) if level is Level.LOCATION else [zone]
     rows = store.cells(
         conn,
         store.CellFilter(
@@ -179,8 +182,8 @@ def observations(
             request, config.base_url, encode([info.id, *(getattr(last, k) for k in store.KEY)])
         )
         headers["Link"] = f'<{url}>; rel="next"'
-    cells = [store.cell_from_row(r) for r in rows]
-    policies = sorted({r.policy for r in rows}) or sorted(set(info.policies.values()))
+    cells = store.cells_from_rows(rows)
+    policies = sorted({r[POLICY] for r in rows}) or sorted(set(info.policies.values()))
     page = Page(
         release=info.id,
         policy=",".join(policies),
@@ -189,7 +192,7 @@ def observations(
         next=url,
         published=datetime.fromtimestamp(info.created_at, UTC),
     )
-    body = _render(chosen, cells, _places(session, rows), page)
+    body = _render(chosen, cells, _places(conn, lookups, cells), page)
     return Response(body, media_type=chosen, headers=headers)
 
 
@@ -199,10 +202,24 @@ def _same_town(asked: str | None, actual: str, place: str) -> str:
     return actual
 
 
-def _places(session: Any, rows: list[Any]) -> Places:
-    conn = session.connection()
-    places = store.place_rows(conn, sorted({r.place for r in rows if r.level != "town"}))
-    towns = [registry.get_town(session, t) for t in sorted({r.town for r in rows})]
+def _town(conn: Connection, lookups: store.Lookups, town: str) -> Any:
+    found = lookups.towns(conn, [town])
+    if not found:
+        raise NotFound(f"no town {town!r}")
+    return found[0]
+
+
+def _place(conn: Connection, lookups: store.Lookups, place: str) -> Any:
+    found = lookups.places(conn, [place])
+    if not found:
+        raise NotFound(f"no location {place!r}")
+    return found[0]
+
+
+def _places(conn: Connection, lookups: store.Lookups, cells: list[Cell]) -> Places:
+    keys = [c.key for c in cells]
+    places = lookups.places(conn, sorted({k.place for k in keys if k.level is not Level.TOWN}))
+    towns = lookups.towns(conn, sorted({k.town for k in keys}))
     return places_from(places, towns)
 
 
