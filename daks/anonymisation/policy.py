@@ -58,8 +58,14 @@ class Policy:
 
     @property
     def protects(self) -> bool:
-        """Whether cells under this policy are hidden or blurred, so the audit must check."""
-        return self.threshold > 0 or self.rounding > 1 or self.min_contributors > 0
+        """Whether cells under this policy are hidden or blurred, so the audit must check
+        (retailer-v1 hides only small demographic groups: that is protection too)."""
+        return (
+            self.threshold > 0
+            or self.rounding > 1
+            or self.min_contributors > 0
+            or (self.demographic_threshold or 0) > 0
+        )
 
     def k(self, breakdown: str) -> int:
         if self.demographic_threshold is not None and is_demographic(breakdown):
