@@ -130,6 +130,22 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """PSS in bytes of a process and its descendants: pages shared between the workers
+    (the interpreter, the extension modules) counted once in all, not once per worker."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -252,13 +268,14 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
     )
     port = free_port()
     server = serve(url, port)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
             peak = max(peak, tree_rss(server.pid))
+            peak_pss = max(peak_pss, tree_pss(server.pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -294,12 +311,17 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
         server.wait(10)
     for scenario, r in results.items():
         r["server_peak_mb"] = peak / 2**20
+        r["server_peak_pss_mb"] = peak_pss / 2**20
         print(
             f"  {cells:>10,} cells  {scenario:<5}  {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms"
             f"  p99 {r['p99_ms']:6.1f} ms  errors {int(r['errors'])}  ({int(r['requests'])} requests)",
             flush=True,
         )
-    print(f"  server peak memory (2 workers + supervisor): {peak / 2**20:.0f} MB", flush=True)
+    print(
+        f"  server peak memory (2 workers + supervisor): RSS {peak / 2**20:.0f} MB,"
+        f" PSS {peak_pss / 2**20:.0f} MB",
+        flush=True,
+    )
     return results
 
 

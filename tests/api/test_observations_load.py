@@ -1,0 +1,206 @@
+"""What keeps `/v1/observations` fast under load, asserted as behaviour: a 304 reads no
+cell, a filtered query seeks the cells' key index instead of reading and sorting a series,
+a deep page enters the index at its position, the registry is read once per release, and
+the worker's startup heap is frozen while it serves."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from anyio import to_thread
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event, text
+
+from daks.api.app import WORKER_THREADS, create_app
+from daks.ingest.registry import read_places
+from daks.settings import Settings
+from daks.store import observations as store
+from daks.store import registry, releases
+from daks.store.db import session_scope
+from tests.api.conftest import MONDAY, STREETS, published_row
+from tests.conftest import TEST_DATA
+
+REGISTRY = TEST_DATA / "registry" / "places.geojson"
+
+DAY = {
+    "location": STREETS[0],
+    "metric": "pedestrians",
+    "from": "2025-03-03T00:00:00+01:00",
+    "to": "2025-03-04T00:00:00+01:00",
+}
+
+
+class Statements:
+    """The SQL the app sends, with its parameters, while `recording`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seen: list[tuple[str, Any]] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+        self.seen.append((sql, params))
+
+    def about(self, table: str) -> list[tuple[str, Any]]:
+        return [(sql, p) for sql, p in self.seen if f"FROM {table}" in sql]
+
+
+@pytest.fixture
+def statements(client: TestClient) -> Iterator[Statements]:
+    app: Any = client.app
+    recorder = Statements(app.state.engine)
+    yield recorder
+    event.remove(app.state.engine, "before_cursor_execute", recorder._record)
+
+
+def test_a_304_reads_no_cell(client: TestClient, release: int, statements: Statements) -> None:
+    etag = client.get("/v1/observations", params=DAY).headers["ETag"]
+    statements.seen.clear()
+    again = client.get("/v1/observations", params=DAY, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert statements.about("published_cell") == []
+    assert len(statements.about("release")) == 1  # which release is current: all it asks
+
+
+def _plan(engine: Engine, sql: str, params: Any) -> str:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+    return " | ".join(str(r[-1]) for r in rows)
+
+
+def test_a_day_query_seeks_the_key_index_down_to_the_hour(
+    client: TestClient, release: int, statements: Statements, engine: Engine
+) -> None:
+    body = client.get("/v1/observations", params=DAY).json()
+    assert [i["start"][11:13] for i in body["items"]] == [f"{h:02d}" for h in range(24)]
+    [(sql, params)] = statements.about("published_cell")
+    if engine.dialect.name != "sqlite":
+        return  # the answer above is the check on PostgreSQL
+    plan = _plan(engine, sql, params)
+    # Without the open direction spelled out, SQLite read the location's whole series and
+    # sorted it: "SEARCH ... (town=? AND ... AND place=?)" and "USE TEMP B-TREE".
+    assert "ix_published_cell_current" in plan
+    assert "start>? AND start<?" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_a_deep_page_enters_the_index_at_its_position(
+    client: TestClient, release: int, statements: Statements, engine: Engine
+) -> None:
+    first = client.get("/v1/observations", params={"limit": 30}).json()
+    statements.seen.clear()
+    url = first["next"].replace("https://daks.example", "")
+    second = client.get(url).json()
+    # 72 location cells, places in key order: the Kerkstraat's 24, then the Markt's.
+    assert (second["items"][0]["location"], second["items"][0]["start"][11:13]) == (
+        STREETS[0],
+        "06",
+    )
+    [(sql, params)] = statements.about("published_cell")
+    if engine.dialect.name != "sqlite":
+        return
+    # No town in the question: the walk starts at the cursor's town, not at the first row.
+    assert "town>?" in _plan(engine, sql, params)
+
+
+def test_the_open_columns_are_named_not_dropped(
+    client: TestClient, release: int, engine: Engine
+) -> None:
+    """Naming every metric and direction changes the plan, never the answer."""
+    with engine.connect() as conn:
+        every = store.cells(
+            conn,
+            store.CellFilter(level="location", granularity="hour", town="testtown"),
+            after=None,
+            limit=1000,
+        )
+        direct = conn.execute(
+            text(
+                "SELECT place, start FROM published_cell WHERE town = 'testtown'"
+                " AND level = 'location' AND valid_to IS NULL ORDER BY place, start"
+            )
+        ).all()
+    assert [(r.place, r.start) for r in every] == [tuple(r) for r in direct]
+    assert len(every) == 72
+
+
+def test_registry_facts_are_read_once_per_release(
+    client: TestClient, release: int, statements: Statements, engine: Engine
+) -> None:
+    jsonld = {"Accept": "application/ld+json"}
+    first = client.get("/v1/observations", params={"location": STREETS[0]}, headers=jsonld)
+    assert b'"Markt"' in first.content
+    assert statements.about("place")
+    assert statements.about("town")
+    # The street is renamed; the release's answers stay as they were (their ETag names the
+    # release, so their bytes must not change) and no page reads the registry again.
+    [markt] = [p for p in read_places(REGISTRY) if p.id == STREETS[0]]
+    with session_scope(engine) as session:
+        registry.add_place(session, replace(markt, name="Grote Markt"))
+    statements.seen.clear()
+    again = client.get(
+        "/v1/observations", params={"location": STREETS[0], "limit": 50}, headers=jsonld
+    )
+    assert b'"Markt"' in again.content
+    assert statements.about("place") == statements.about("town") == []
+    # The next release shows the new name.
+    releases.write_release(
+        engine,
+        [published_row(STREETS[0], MONDAY, 999.0)],
+        kind="incremental",
+        policies={"pedestrians": "public-v1"},
+        batch_ids=[],
+        scope={"testtown": "2025-03"},
+    )
+    after = client.get("/v1/observations", params={"location": STREETS[0]}, headers=jsonld)
+    assert b'"Grote Markt"' in after.content
+
+
+def test_unknown_places_are_404_every_time_and_not_remembered(
+    client: TestClient, release: int, statements: Statements
+) -> None:
+    for _ in range(2):
+        assert client.get("/v1/observations", params={"location": "atlantis"}).status_code == 404
+    assert len(statements.about("place")) == 2
+    assert client.get("/v1/observations", params={"town": "atlantis"}).status_code == 404
+
+
+def test_the_lookups_are_bounded(engine: Engine, release: int) -> None:
+    lookups = store.Lookups(limit=2)
+    lookups.serve(release)
+    with engine.connect() as conn:
+        found = lookups.places(conn, [*STREETS, "atlantis"])
+        assert [r.id for r in found] == list(STREETS)  # in the order asked, unknown left out
+        assert len(lookups._places) <= 2
+        assert [r.id for r in lookups.places(conn, list(STREETS))] == list(STREETS)
+
+
+def test_rows_unpacked_by_position_make_the_same_cells(engine: Engine, release: int) -> None:
+    with engine.connect() as conn:
+        rows = store.cells(
+            conn,
+            store.CellFilter(level="location", granularity="hour", town="testtown"),
+            after=None,
+            limit=100,
+        )
+    assert store.cells_from_rows(rows) == [store.cell_from_row(r) for r in rows]
+
+
+def test_a_serving_worker_freezes_its_startup_heap_and_bounds_its_threads(
+    settings: Settings, release: int
+) -> None:
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            assert gc.get_freeze_count() > 0
+            tokens = client.portal.call(
+                lambda: to_thread.current_default_thread_limiter().total_tokens
+            )
+            assert tokens == WORKER_THREADS
+            assert client.get("/v1/observations", params=DAY).status_code == 200
+        assert gc.get_freeze_count() == 0  # a stopped app leaves nothing uncollectable
+    finally:
+        app.state.engine.dispose()
