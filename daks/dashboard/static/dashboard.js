@@ -174,6 +174,7 @@ window.daks = (function () {
           stroke: s.color || COLORS[i % COLORS.length],
           width: s.width || 2,
           dash: s.dash,
+          scale: s.scale || "y",
           spanGaps: false,
           points: { show: s.points.length <= 80, size: 5 },
           value: (u, v) => (v === null || v === undefined ? "–" : num(v)),
@@ -200,6 +201,11 @@ window.daks = (function () {
         ],
       },
     };
+    // A second scale (a shop's entries beside its street's footfall) gets its own axis.
+    for (const extra of new Set(series.map((s) => s.scale).filter((x) => x && x !== "y"))) {
+      options.scales[extra] = { range: (u, lo, hi) => [0, hi > 0 ? hi * 1.08 : 1] };
+      options.axes.push({ scale: extra, side: 1, stroke: "#1a1a1a", grid: { show: false }, values: (u, splits) => splits.map(num), size: 60 });
+    }
     const holder = el("div", { class: "plot", role: "img", "aria-label": spec.title + ": " + series.map((s) => s.label).join(", ") });
     box.append(holder);
     const chart = new uPlot(options, data, holder);
@@ -312,8 +318,8 @@ window.daks = (function () {
   }
 
   /* An event's impact, or why it cannot be measured honestly. */
-  async function eventItem(event, key) {
-    const when = new Date(event.start).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+  async function eventItem(event, key, tz) {
+    const when = new Date(event.start).toLocaleString(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" });
     const li = el("li", { "data-event": event.id }, el("strong", { text: event.name }), " · " + when + " ");
     const answer = await api("/v1/events/" + event.id + "/impact", { key });
     if (!answer.ok) {

@@ -210,7 +210,7 @@
     }
     const list = el("ul", { class: "events" });
     box.append(list);
-    for (const li of await Promise.all(recent.map((e) => eventItem(e)))) list.append(li);
+    for (const li of await Promise.all(recent.map((e) => eventItem(e, undefined, state.town.timezone)))) list.append(li);
   }
 
   function renderBenchmarks() {
