@@ -1,11 +1,15 @@
 """Importing a vendor file: parse it with its adapter, place every counter, and write its
 readings in one transaction, set-based.
 
-The readings stream into a staging table in chunks (memory does not grow with the file);
-then a few statements compare the staging table with what is stored: duplicates within the
-file are reported and the last one kept, changed values are written to the audit, and one
-upsert writes what is new or changed. A file that is refused, or a process that dies on the
-way, leaves nothing behind: everything happens inside one transaction.
+The readings stream into a staging table in chunks (memory does not grow with the file),
+each already reduced to its series id (see daks/store/tables/readings.py) and start. When
+none of the file's series has stored readings (new data, the usual case), one plain insert
+moves them into `reading_value`; the key rejects a reading the file gives twice, and then
+the full merge runs instead. The full merge compares the staging table with what is stored:
+duplicates within the file are reported and the last one kept, changed values are written
+to the audit, and one upsert writes what is new or changed. A file that is refused, or a
+process that dies on the way, leaves nothing behind: everything happens inside one
+transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError
 
 from daks.ingest.errors import MalformedFile
 from daks.ingest.formats import by_name, detect
@@ -27,8 +32,11 @@ from daks.ingest.model import Anomaly, EventRecord, ParseContext, Reading, Weath
 from daks.store.errors import NotFound
 
 CHUNK = 50_000
-_KEY = ("sensor_id", "metric", "direction", "breakdown", "seconds", "start")
-_STAGING_COLUMNS = (*_KEY, "place_id", "value", "coverage", "estimated", "line")
+_STAGING_COLUMNS = ("series_id", "start", "value", "coverage", "estimated", "line")
+_INSERT_FROM_STAGING = (
+    "INSERT INTO reading_value (series_id, start, value, coverage, estimated, batch_id)"
+    " SELECT series_id, start, value, coverage, estimated, :batch FROM import_staging"
+)
 
 
 @dataclass
@@ -167,6 +175,11 @@ class _Writer:
         self.places = _VendorIndex(conn, town_id)
         self.sensors: dict[tuple[str, str, str], int] = {}
         self.counters: dict[str, tuple[str, int]] = {}
+        # (counter, metric, direction, breakdown, seconds) -> series id, and the series
+        # that existed before this import (only those can hold readings of the file).
+        self.series: dict[tuple[str, str, str, str, int], int] = {}
+        self.stored_series: list[int] = []
+        self.staged = 0
 
     def run(self, records: Iterable[Reading | EventRecord | WeatherRecord]) -> None:
         self._create_staging()
@@ -193,20 +206,46 @@ class _Writer:
     # -- readings ------------------------------------------------------------------------
 
     def _row(self, r: Reading) -> tuple[Any, ...]:
-        place_id, sensor_id = self._sensor_for(r)
+        series_id = self.series.get((r.counter, r.metric, r.direction, r.breakdown, r.seconds))
+        if series_id is None:
+            series_id = self._series_for(r)
         return (
-            sensor_id,
-            r.metric.value,
-            r.direction.value,
-            r.breakdown,
-            r.seconds,
+            series_id,
             int(r.start.timestamp()),
-            place_id,
             r.value,
             r.coverage,
             r.estimated,
             r.line,
         )
+
+    def _series_for(self, r: Reading) -> int:
+        place_id, sensor_id = self._sensor_for(r)
+        key = {
+            "sensor": sensor_id,
+            "metric": r.metric.value,
+            "direction": r.direction.value,
+            "breakdown": r.breakdown,
+            "seconds": r.seconds,
+        }
+        match = (
+            "sensor_id = :sensor AND metric = :metric AND direction = :direction"
+            " AND breakdown = :breakdown AND seconds = :seconds"
+        )
+        row = self.conn.execute(text(f"SELECT id FROM series WHERE {match}"), key).first()
+        if row is None:
+            row = self.conn.execute(
+                text(
+                    "INSERT INTO series (sensor_id, place_id, metric, direction, breakdown, seconds)"
+                    " VALUES (:sensor, :place, :metric, :direction, :breakdown, :seconds)"
+                    " RETURNING id"
+                ),
+                {**key, "place": place_id},
+            ).one()
+        else:
+            self.stored_series.append(int(row.id))
+        series_id = int(row.id)
+        self.series[(r.counter, r.metric, r.direction, r.breakdown, r.seconds)] = series_id
+        return series_id
 
     def _sensor_for(self, r: Reading) -> tuple[str, int]:
         known = self.counters.get(r.counter)
@@ -259,10 +298,8 @@ class _Writer:
     def _create_staging(self) -> None:
         self.conn.exec_driver_sql("DROP TABLE IF EXISTS import_staging")
         self.conn.exec_driver_sql(
-            "CREATE TEMPORARY TABLE import_staging ("
-            " sensor_id INTEGER NOT NULL, metric VARCHAR(32) NOT NULL, direction VARCHAR(8) NOT NULL,"
-            " breakdown VARCHAR(64) NOT NULL, seconds INTEGER NOT NULL, start BIGINT NOT NULL,"
-            " place_id VARCHAR(128) NOT NULL, value DOUBLE PRECISION NOT NULL,"
+            "CREATE TEMPORARY TABLE import_staging (series_id INTEGER NOT NULL,"
+            " start BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,"
             " coverage DOUBLE PRECISION NOT NULL, estimated BOOLEAN NOT NULL, line INTEGER NOT NULL)"
         )
 
@@ -277,23 +314,49 @@ class _Writer:
         else:
             marks = ", ".join("?" for _ in _STAGING_COLUMNS)
             self.conn.exec_driver_sql(f"INSERT INTO import_staging VALUES ({marks})", rows)
+        self.staged += len(rows)
         if self.progress is not None:
             self.progress(len(rows))
 
     def _merge_readings(self) -> None:
+        if not self._overlaps_store() and self._insert_new():
+            self.report.new = self.staged
+        else:
+            self._merge_with_store()
+        self.conn.exec_driver_sql("DROP TABLE import_staging")
+
+    def _overlaps_store(self) -> bool:
+        """Whether any series of the file already has readings: a series this import
+        created has none, and one indexed probe per older series settles the rest."""
+        probe = text("SELECT 1 FROM reading_value WHERE series_id = :s LIMIT 1")
+        return any(self.conn.execute(probe, {"s": s}).first() for s in self.stored_series)
+
+    def _insert_new(self) -> bool:
+        """Nothing of the file is stored yet (the usual case: new data): one plain insert,
+        without the comparison with the store and without the conflict check. False when
+        the file gives a reading twice; the insert is undone and the full merge reports it."""
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(text(_INSERT_FROM_STAGING), {"batch": self.batch_id})
+        except IntegrityError:
+            return False
+        return True
+
+    def _merge_with_store(self) -> None:
         c = self.conn
-        key = ", ".join(_KEY)
-        c.exec_driver_sql(f"CREATE INDEX import_staging_key ON import_staging ({key}, line)")
+        c.exec_driver_sql(
+            "CREATE INDEX import_staging_key ON import_staging (series_id, start, line)"
+        )
         # Temporary tables have no statistics until analysed: without them PostgreSQL plans
         # the joins below for an empty table and falls back to nested loops.
         c.exec_driver_sql("ANALYZE import_staging")
         self._drop_duplicates()
-        match = " AND ".join(f"r.{k} = s.{k}" for k in _KEY)
+        match = "r.series_id = s.series_id AND r.start = s.start"
         differs = "(r.value <> s.value OR r.coverage <> s.coverage OR r.estimated <> s.estimated)"
         counts = c.exec_driver_sql(
-            "SELECT COUNT(*) AS total, COUNT(r.sensor_id) AS matched,"
-            f" COALESCE(SUM(CASE WHEN r.sensor_id IS NOT NULL AND {differs} THEN 1 ELSE 0 END), 0) AS changed"
-            f" FROM import_staging s LEFT JOIN reading r ON {match}"
+            "SELECT COUNT(*) AS total, COUNT(r.series_id) AS matched,"
+            f" COALESCE(SUM(CASE WHEN r.series_id IS NOT NULL AND {differs} THEN 1 ELSE 0 END), 0)"
+            f" AS changed FROM import_staging s LEFT JOIN reading_value r ON {match}"
         ).one()
         self.report.new = int(counts.total) - int(counts.matched)
         self.report.updated = int(counts.changed)
@@ -303,39 +366,31 @@ class _Writer:
                 text(
                     "INSERT INTO reading_correction (sensor_id, metric, direction, breakdown, seconds,"
                     " start, old_value, new_value, old_batch_id, batch_id)"
-                    " SELECT r.sensor_id, r.metric, r.direction, r.breakdown, r.seconds, r.start,"
-                    f" r.value, s.value, r.batch_id, :batch FROM import_staging s JOIN reading r ON {match}"
+                    " SELECT k.sensor_id, k.metric, k.direction, k.breakdown, k.seconds, r.start,"
+                    " r.value, s.value, r.batch_id, :batch FROM import_staging s"
+                    f" JOIN reading_value r ON {match} JOIN series k ON k.id = s.series_id"
                     f" WHERE {differs}"
                 ),
                 {"batch": self.batch_id},
             )
-        insert = (
-            f"INSERT INTO reading ({key}, place_id, value, coverage, estimated, batch_id)"
-            f" SELECT {key}, place_id, value, coverage, estimated, :batch FROM import_staging"
-        )
-        if not int(counts.matched):
-            # Nothing of the file is stored yet (the usual case: new data): a plain insert,
-            # without the conflict check that costs PostgreSQL a speculative insert per row.
-            c.execute(text(insert), {"batch": self.batch_id})
-        elif self.report.new or self.report.updated:
+        if self.report.new or self.report.updated:
             c.execute(
                 text(
-                    f"{insert} WHERE true ON CONFLICT ({key}) DO UPDATE SET value = excluded.value,"
-                    " coverage = excluded.coverage, estimated = excluded.estimated,"
-                    " batch_id = excluded.batch_id"
-                    " WHERE reading.value <> excluded.value OR reading.coverage <> excluded.coverage"
-                    " OR reading.estimated <> excluded.estimated"
+                    f"{_INSERT_FROM_STAGING} WHERE true ON CONFLICT (series_id, start) DO UPDATE"
+                    " SET value = excluded.value, coverage = excluded.coverage,"
+                    " estimated = excluded.estimated, batch_id = excluded.batch_id"
+                    " WHERE reading_value.value <> excluded.value"
+                    " OR reading_value.coverage <> excluded.coverage"
+                    " OR reading_value.estimated <> excluded.estimated"
                 ),
                 {"batch": self.batch_id},
             )
-        c.exec_driver_sql("DROP TABLE import_staging")
 
     def _drop_duplicates(self) -> None:
         """The same reading twice in one file: reported; the later line wins."""
-        key = ", ".join(_KEY)
         duplicates = self.conn.exec_driver_sql(
-            f"SELECT MIN(line) AS first, MAX(line) AS last, COUNT(*) AS n,"
-            f" MIN(value) AS low, MAX(value) AS high FROM import_staging GROUP BY {key}"
+            "SELECT MIN(line) AS first, MAX(line) AS last, COUNT(*) AS n,"
+            " MIN(value) AS low, MAX(value) AS high FROM import_staging GROUP BY series_id, start"
             " HAVING COUNT(*) > 1 ORDER BY MIN(line)"
         ).all()
         if not duplicates:
@@ -347,10 +402,10 @@ class _Writer:
                 f"duplicate of line {d.first} ({d.n} rows for one reading, {same})",
                 f"kept line {d.last}",
             )
-        same_key = " AND ".join(f"later.{k} = import_staging.{k}" for k in _KEY)
         self.conn.exec_driver_sql(
             "DELETE FROM import_staging WHERE EXISTS (SELECT 1 FROM import_staging later"
-            f" WHERE {same_key} AND later.line > import_staging.line)"
+            " WHERE later.series_id = import_staging.series_id"
+            " AND later.start = import_staging.start AND later.line > import_staging.line)"
         )
 
     # -- events and weather ----------------------------------------------------------------

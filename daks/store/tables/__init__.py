@@ -5,7 +5,7 @@ columns: exact, portable between SQLite and PostgreSQL, cheap to compare and buc
 from daks.store.tables.context import Event, Weather
 from daks.store.tables.imports import ImportBatch, ReadingCorrection
 from daks.store.tables.keys import ApiKey, IdempotentRequest
-from daks.store.tables.readings import Reading, Sensor
+from daks.store.tables.readings import Reading, ReadingValue, Sensor, Series
 from daks.store.tables.registry import Place, Town, ZoneMember
 from daks.store.tables.releases import PublishedCell, Release, ReleaseStage
 
@@ -18,9 +18,11 @@ __all__ = [
     "PublishedCell",
     "Reading",
     "ReadingCorrection",
+    "ReadingValue",
     "Release",
     "ReleaseStage",
     "Sensor",
+    "Series",
     "Town",
     "Weather",
     "ZoneMember",
