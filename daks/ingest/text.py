@@ -60,27 +60,41 @@ def csv_rows(
     """The header (names stripped of white space) and the rows as dicts, each with the
     physical line it started on. A row with more or fewer fields than the header is
     malformed."""
+    header, records = csv_records(text, file, delimiter=delimiter)
+    rows = (Row(line, dict(zip(header, fields, strict=True))) for line, fields in records)
+    return header, rows
+
+
+def csv_records(
+    text: IO[str], file: str, *, delimiter: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Like `csv_rows`, but each row as its physical line and its list of fields, for
+    readers that look cells up by position (a long file has millions of rows: a dict per
+    row costs more than the rest of reading it)."""
     first = text.readline()
     if not first.strip():
         raise MalformedFile(file, "the file is empty or has no header", line=1)
     delim = delimiter or sniff_delimiter(first)
     header = [name.strip() for name in next(csv.reader([first], delimiter=delim))]
+    width = len(header)
 
-    def rows() -> Iterator[Row]:
+    def records() -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(text, delimiter=delim)
         consumed = 0  # physical lines the reader has taken, the header excluded
         for fields in reader:
             start = consumed + 2
             consumed = reader.line_num
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            if len(fields) != len(header):
-                raise MalformedFile(
-                    file, f"expected {len(header)} fields, found {len(fields)}", line=start
-                )
-            yield Row(start, dict(zip(header, fields, strict=True)))
+            # The cheap test first: a row whose first cell holds something is not blank.
+            if len(fields) != width or not fields[0].strip():
+                if not fields or all(not f.strip() for f in fields):
+                    continue
+                if len(fields) != width:
+                    raise MalformedFile(
+                        file, f"expected {width} fields, found {len(fields)}", line=start
+                    )
+            yield start, fields
 
-    return header, rows()
+    return header, records()
 
 
 def require_columns(header: list[str], required: list[str], file: str) -> None:

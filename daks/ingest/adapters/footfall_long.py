@@ -13,17 +13,19 @@ This is the catch-all of the tabular formats and is tried last.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
-from daks.domain.codes import Metric
+from daks.domain.codes import Direction, Metric
 from daks.ingest.adapters.tabular import (
     count,
     direction,
     flag,
     fraction,
     has_columns,
-    open_table,
+    open_records,
     placed,
     timestamp,
     whole,
@@ -33,6 +35,7 @@ from daks.ingest.errors import MalformedFile
 from daks.ingest.model import ParseContext, Reading, Record
 
 REQUIRED = ("location", "timestamp", "direction", "count")
+T = TypeVar("T")
 
 
 def metric(raw: str, file: str, line: int, field: str) -> Metric:
@@ -54,36 +57,108 @@ class FootfallLong:
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         clock: LocalClock[Reading] = LocalClock(ctx)
-        file = ctx.file
-        with open_table(path, ctx, REQUIRED) as table:
-            col = table.columns
-            for row in table.rows:
-                line = row.line
-                value = count(table.cell(row, "count"), file, line, col["count"])
-                stamp = timestamp(table.cell(row, "timestamp"), file, line, col["timestamp"])
+        with open_records(path, ctx, REQUIRED) as table:
+            header, index = table.header, table.index
+            # An absent optional column reads as "" (its default): the position past the
+            # end, where an empty cell is appended to each row.
+            past = len(header)
+            cells_of = itemgetter(*(index.get(name, past) for name in (*REQUIRED, *_OPTIONAL)))
+            # A long file repeats its few distinct cells (counters, times, metrics, counts)
+            # millions of times: each distinct text is read and checked once.
+            cells = _Cells(ctx.file, header, index)
+            counts, times, counters = cells.counts.get, cells.times.get, cells.counters.get
+            metrics, directions = cells.metrics.get, cells.directions.get
+            lengths, coverages, flags = cells.lengths.get, cells.coverages.get, cells.flags.get
+            for line, fields in table.rows:
+                fields.append("")
+                where, when, way, amount, what, length, up, guess = cells_of(fields)
+                value = counts(amount, _MISSING)
+                if value is _MISSING:
+                    value = cells.count(amount, line)
+                times_of = times(when) or cells.time(when, line)
+                share = coverages(up)
+                if share is None:
+                    share = cells.coverage(up, line)
+                estimated = flags(guess)
+                if estimated is None:
+                    estimated = cells.estimated(guess, line)
                 reading = Reading(
-                    counter=table.cell(row, "location").strip(),
-                    metric=metric(table.cell(row, "metric"), file, line, "metric"),
-                    direction=direction(table.cell(row, "direction"), file, line, col["direction"]),
-                    # An offset places the time at once; a naive one waits for the clock.
-                    start=stamp if stamp.tzinfo is None else stamp.astimezone(UTC),
-                    seconds=whole(table.cell(row, "seconds"), file, line, "seconds") or 3600,
-                    value=0.0 if value is None else value,
-                    coverage=_or(fraction(table.cell(row, "coverage"), file, line, "coverage")),
-                    estimated=flag(table.cell(row, "estimated"), file, line, "estimated"),
+                    counter=counters(where) or cells.counter(where),
+                    metric=metrics(what) or cells.metric(what, line),
+                    direction=directions(way) or cells.direction(way, line),
+                    start=times_of[1],
+                    seconds=lengths(length) or cells.seconds(length, line),
+                    value=0.0 if value is None else value,  # type: ignore[arg-type]
+                    coverage=share,
+                    estimated=estimated,
                     line=line,
                 )
                 if value is None:
-                    continue
-                if stamp.tzinfo is None:
+                    continue  # an empty count is a missing reading, not a zero
+                if times_of[0].tzinfo is None:
                     yield from placed(clock, reading)
                 else:
                     yield reading
         clock.finish()
 
 
-def _or(value: float | None, default: float = 1.0) -> float:
-    return default if value is None else value
+_OPTIONAL = ("metric", "seconds", "coverage", "estimated")
+_MISSING = object()
+_REMEMBERED = 1 << 16  # distinct texts remembered per column; beyond, they are re-read
+
+
+class _Cells:
+    """The file's cells read once per distinct text, with the strict readers of `tabular`:
+    a bad cell is refused with its file, line and field when first seen (and never
+    remembered)."""
+
+    def __init__(self, file: str, header: list[str], index: dict[str, int]) -> None:
+        self.file = file
+        self.field = {name: header[position] for name, position in index.items()}
+        self.counts: dict[str, float | None] = {}
+        self.times: dict[str, tuple[datetime, datetime]] = {}
+        self.counters: dict[str, str] = {}
+        self.metrics: dict[str, Metric] = {}
+        self.directions: dict[str, Direction] = {}
+        self.lengths: dict[str, int] = {}
+        self.coverages: dict[str, float] = {}
+        self.flags: dict[str, bool] = {}
+
+    def count(self, raw: str, line: int) -> float | None:
+        return _remember(self.counts, raw, count(raw, self.file, line, self.field["count"]))
+
+    def time(self, raw: str, line: int) -> tuple[datetime, datetime]:
+        """The time as written and the reading's start: at once in UTC when the time has
+        an offset; a naive one waits for the clock."""
+        stamp = timestamp(raw, self.file, line, self.field["timestamp"])
+        start = stamp if stamp.tzinfo is None else stamp.astimezone(UTC)
+        return _remember(self.times, raw, (stamp, start))
+
+    def counter(self, raw: str) -> str:
+        return _remember(self.counters, raw, raw.strip())
+
+    def metric(self, raw: str, line: int) -> Metric:
+        return _remember(self.metrics, raw, metric(raw, self.file, line, "metric"))
+
+    def direction(self, raw: str, line: int) -> Direction:
+        found = direction(raw, self.file, line, self.field["direction"])
+        return _remember(self.directions, raw, found)
+
+    def seconds(self, raw: str, line: int) -> int:
+        return _remember(self.lengths, raw, whole(raw, self.file, line, "seconds") or 3600)
+
+    def coverage(self, raw: str, line: int) -> float:
+        share = fraction(raw, self.file, line, "coverage")
+        return _remember(self.coverages, raw, 1.0 if share is None else share)
+
+    def estimated(self, raw: str, line: int) -> bool:
+        return _remember(self.flags, raw, flag(raw, self.file, line, "estimated"))
+
+
+def _remember(cache: dict[str, T], raw: str, value: T) -> T:
+    if len(cache) < _REMEMBERED:
+        cache[raw] = value
+    return value
 
 
 ADAPTER = FootfallLong()

@@ -18,7 +18,7 @@ from daks.ingest.clock import LocalClock
 from daks.ingest.errors import MalformedFile
 from daks.ingest.model import ParseContext, Reading
 from daks.ingest.privacy import refuse_identifier_columns
-from daks.ingest.text import Row, csv_rows, open_text, parse_number, sniff_delimiter
+from daks.ingest.text import Row, csv_records, open_text, parse_number, sniff_delimiter
 
 # A breakdown is stored in a 64-character column; "|" and "=" are its own syntax.
 MAX_BREAKDOWN = 64
@@ -42,25 +42,47 @@ class Table:
         return "" if column is None else row.values[column]
 
 
+@dataclass(frozen=True, slots=True)
+class Records:
+    """An open CSV file read by position: `index` maps each lower-case column name to its
+    position; `rows` streams (physical line, fields)."""
+
+    file: str
+    header: list[str]
+    index: dict[str, int]
+    rows: Iterator[tuple[int, list[str]]]
+
+
 @contextmanager
 def open_table(path: Path, ctx: ParseContext, required: Collection[str]) -> Iterator[Table]:
+    with open_records(path, ctx, required) as records:
+        header = records.header
+        columns = {name: header[position] for name, position in records.index.items()}
+        rows = (Row(line, dict(zip(header, fields, strict=True))) for line, fields in records.rows)
+        yield Table(ctx.file, columns, rows)
+
+
+@contextmanager
+def open_records(path: Path, ctx: ParseContext, required: Collection[str]) -> Iterator[Records]:
+    """The file's header checked (no identifier column, no column twice, the required
+    ones present) and its rows by position."""
     with open_text(path) as text:
-        header, rows = csv_rows(text, ctx.file)
+        header, rows = csv_records(text, ctx.file)
         refuse_identifier_columns(header, ctx.file)
-        columns: dict[str, str] = {}
-        for name in header:
+        index: dict[str, int] = {}
+        for position, name in enumerate(header):
             if not name:
                 continue  # a trailing delimiter: a column without name or meaning
-            if name.lower() in columns:
-                # csv_rows keys rows by name: a repeated column would silently shadow one.
+            if name.lower() in index:
+                # Rows are read by name: a repeated column would silently shadow one.
                 raise MalformedFile(ctx.file, "the column appears twice", line=1, field=name)
-            columns[name.lower()] = name
-        missing = [name for name in required if name not in columns]
+            index[name.lower()] = position
+        missing = [name for name in required if name not in index]
         if missing:
             raise MalformedFile(
                 ctx.file, f"missing column(s): {', '.join(missing)}", line=1, field=missing[0]
             )
-        yield Table(ctx.file, columns, rows)
+        yield Records(ctx.file, header, index, rows)
 
 
 # -- sniffing --------------------------------------------------------------------------------
