@@ -13,14 +13,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import settings as settings_
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
 from sqlalchemy import Engine
 
+from daks.api.app import create_app
 from daks.api.routes.retailer import street_figure
 from daks.domain.codes import PlaceKind
 from daks.ingest.registry import PlaceRecord, TownRecord
+from daks.settings import Settings
 from daks.store import keys, registry, releases
 from daks.store.db import session_scope
 from daks.store.imports import import_file
@@ -510,3 +515,40 @@ def test_the_figure_comes_from_the_central_shops_only(others: list[int]) -> None
     assert figure % 5 == 0
     assert street_figure([*ranked[:-1], ranked[-1] + 1000]) == figure
     assert street_figure([0.0, *ranked[1:]]) == figure
+
+
+def test_the_retailer_routes_keep_their_schema_with_a_key(
+    settings: Settings, engine: Engine, make_key: KeyMaker, tmp_path: Path, release: int
+) -> None:
+    """schemathesis on the retailer operations with a valid retailer key (the suite-wide
+    run has none, so it only ever sees their 401)."""
+    _entries(engine, tmp_path, [(OWN, h, 3 * h) for h in range(24)])
+    app = create_app(settings.model_copy(update={"rate_limit_retailer": "100000/minute"}))
+    config = SchemathesisConfig.from_dict(
+        {
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": ["2xx", "404", "406", "422"]}
+            }
+        }
+    )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+    key = make_key("retailer", (OWN,))
+    failures: list[str] = []
+    operations = [
+        r.ok() for r in schema.get_all_operations() if r.ok().path.startswith("/v1/retailer")
+    ]
+    assert len(operations) == 3
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings_(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
+                   derandomize=True)  # fmt: skip
+        def run(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers={"X-API-Key": key, "Authorization": f"Bearer {key}"})
+
+        try:
+            run()
+        except Exception as exc:
+            failures.append(f"{operation.label}: {exc}")
+    app.state.engine.dispose()
+    assert not failures, "\n\n".join(failures)
