@@ -8,18 +8,24 @@ what the equations allow; where a connected piece of the table is small, mixed-i
 linear programming (HiGHS through scipy) finds the exact minimum and maximum, which is what
 enumerating every consistent table would give. A cell pinned to one value, or a hidden cell
 narrowed below the policy's width, is a disclosure, and a release with one is refused.
+
+Propagation is vectorised (numpy over every relation that may still tighten something) and
+kept between audits by an `Attacker`: after a repair hides more cells, only the bounds that
+can have depended on them are recomputed (see `Attacker.refresh` for why that is exact).
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
+from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
-from daks.anonymisation.table import Mark, Table
+from daks.anonymisation.table import Flags, Floats, Ints, Mark, RelationArrays, Table
 
 INF = math.inf
 EPS = 1e-9
@@ -39,180 +45,304 @@ class Disclosure:
 
 def prior(table: Table, i: int) -> tuple[float, float]:
     """The interval the attacker knows for cell `i` from the cell alone and the policy."""
-    mark = table.marks[i]
-    value = table.exact[i]
-    integral = table.integral[i]
-    if mark is Mark.EXACT:
-        return value, value
-    if mark is Mark.SUPPRESSED:
-        return (1.0 if integral else 0.0), INF  # true zeros are published, so it is not 0
-    if mark is Mark.HIDDEN:
-        return 0.0, INF
-    base = table.base[i]
-    shown = table.published(i)
-    assert shown is not None
-    if base <= 1:
-        return shown, shown
-    low, high = shown - base / 2, shown + base / 2
-    if integral:
-        low, high = float(math.ceil(low)), float(math.ceil(high) - 1)
-    return max(low, float(table.k[i]), 0.0), high
+    low, high = _priors(table, np.array([i], dtype=np.int64))
+    return float(low[0]), float(high[0])
+
+
+def _marks(table: Table) -> NDArray[np.int8]:
+    return np.fromiter(table.marks, dtype=np.int8, count=len(table))
+
+
+def _priors(table: Table, cells: Ints | None = None) -> tuple[Floats, Floats]:
+    """`prior` for many cells at once (all of them when `cells` is None)."""
+    c = table.arrays()
+    marks = _marks(table)
+    value, base, k, integral = c.exact, c.base, c.k, c.integral
+    if cells is not None:
+        marks, value, base, k = marks[cells], value[cells], base[cells], k[cells]
+        integral = integral[cells]
+    # Rounded: the published value +- half the base (integers: the whole numbers inside),
+    # and at least k, since anything below k would have been suppressed.
+    blur = base > 1
+    shown = np.where(blur, np.floor(value / np.where(blur, base, 1.0) + 0.5) * base, value)
+    r_low = np.where(blur, shown - base / 2, shown)
+    r_high = np.where(blur, shown + base / 2, shown)
+    whole = integral & blur
+    r_low = np.where(whole, np.ceil(r_low), r_low)
+    r_high = np.where(whole, np.ceil(r_high) - 1, r_high)
+    r_low = np.where(blur, np.maximum(np.maximum(r_low, k), 0.0), r_low)
+    low = np.select(
+        [marks == Mark.EXACT, marks == Mark.SUPPRESSED, marks == Mark.HIDDEN],
+        [value, np.where(integral, 1.0, 0.0), np.zeros_like(value)],
+        r_low,
+    )
+    high = np.select(
+        [marks == Mark.EXACT, marks == Mark.SUPPRESSED, marks == Mark.HIDDEN],
+        [value, np.full_like(value, INF), np.full_like(value, INF)],
+        r_high,
+    )
+    return low.astype(np.float64), high.astype(np.float64)
+
+
+def _propagate(
+    rel: RelationArrays, lows: Floats, highs: Floats, integral: Flags, active: Flags, budget: int
+) -> bool:
+    """Interval propagation over the `active` relations, and every relation of a cell it
+    tightens, to a fix-point; True when reached, False when `budget` visits per relation ran
+    out first (the bounds are valid at every step, only perhaps not the tightest).
+
+    Each step visits all active relations at once from the bounds as they were at the start
+    of the step (a bound derived from valid bounds, stale or not, is valid), so the order of
+    visits differs from one relation at a time but the fix-point does not: interval
+    propagation is a monotone operator, and its greatest fix-point below the priors is the
+    same whatever fair order reaches it."""
+    visits = budget * rel.count + 1000
+    position = np.zeros(rel.count, dtype=np.int64)
+    while True:
+        which = np.flatnonzero(active)
+        if not which.size:
+            return True
+        if visits <= 0:
+            return False
+        visits -= int(which.size)
+        n = int(which.size)
+        entries = np.flatnonzero(active[rel.owner])
+        position[which] = np.arange(n)
+        local = position[rel.owner[entries]]
+        cells = rel.parts[entries]
+        part_low = lows[cells]
+        part_high = highs[cells]
+        infinite = np.isinf(part_high)
+        finite_high = np.where(infinite, 0.0, part_high)
+        sum_low: Floats = np.bincount(local, part_low, n).astype(np.float64)
+        sum_high: Floats = np.bincount(local, finite_high, n).astype(np.float64)
+        infinites = np.bincount(local, infinite.astype(np.float64), n)
+        totals = rel.totals[which]
+        changed = np.zeros(rel.size, dtype=np.bool_)
+        _tighten(
+            lows, highs, integral, totals, sum_low, np.where(infinites > 0, INF, sum_high), changed
+        )
+        others_high = np.where(infinites[local] - infinite > 0, INF, sum_high[local] - finite_high)
+        others_low = sum_low[local] - part_low
+        _tighten(
+            lows,
+            highs,
+            integral,
+            cells,
+            lows[totals][local] - others_high,
+            highs[totals][local] - others_low,
+            changed,
+        )
+        active = rel.touching(changed)
+
+
+def _tighten(
+    lows: Floats,
+    highs: Floats,
+    integral: Flags,
+    cells: Ints,
+    low: Floats,
+    high: Floats,
+    changed: Flags,
+) -> None:
+    whole = integral[cells]
+    low = np.where(whole, np.ceil(low - EPS), low)
+    high = np.where(whole, np.floor(high + EPS), high)
+    up = low > lows[cells] + EPS
+    if up.any():
+        np.maximum.at(lows, cells[up], low[up])
+        changed[cells[up]] = True
+    down = high < highs[cells] - EPS
+    if down.any():
+        np.minimum.at(highs, cells[down], high[down])
+        changed[cells[down]] = True
+
+
+class Attacker:
+    """Everything the attacker can derive from one table's published cells, kept up to date
+    while the table's marks change (a repair hides more cells), so that each audit after
+    the first re-derives only what the change can have touched."""
+
+    def __init__(
+        self,
+        table: Table,
+        *,
+        budget: int = 30,
+        seed: tuple[Floats, Floats, Flags] | None = None,
+    ) -> None:
+        """`seed`: (lows, highs, queued) bounds already known to hold for every table
+        consistent with what is published, and the relations that may still tighten them
+        (for instance bounds from a subset of the relations: every bound derived from fewer
+        equations is valid with more). Without one, propagation starts from the priors."""
+        self.table = table
+        self.budget = budget
+        self.relations = table.compiled()
+        self.marks = _marks(table)
+        self.prior_low, self.prior_high = _priors(table)
+        if seed is None:
+            self.lows, self.highs = self.prior_low.copy(), self.prior_high.copy()
+            active = np.ones(self.relations.count, dtype=np.bool_)
+        else:
+            self.lows = np.maximum(seed[0], self.prior_low)
+            self.highs = np.minimum(seed[1], self.prior_high)
+            active = seed[2]
+        self.converged = self._run(active)
+
+    def _run(self, active: Flags) -> bool:
+        integral = self.table.arrays().integral
+        return _propagate(self.relations, self.lows, self.highs, integral, active, self.budget)
+
+    def refresh(self) -> NDArray[np.int64]:
+        """Catch up with marks changed since the last look; returns the changed cells.
+
+        Why restarting only part of the table gives the bounds a cold start would: let S be
+        the cells whose prior changed and M the cells reachable from S through relations,
+        stepping only onto cells propagation had tightened beyond their prior. A cell outside
+        M either kept its prior as its bound (and its prior has not changed: a bound can never
+        be looser than the prior, and the new fix-point is below the prior) or was tightened,
+        and then none of its relations touches M: its bound was derived only from relations
+        among cells outside M, whose priors are unchanged, so the same derivation is still
+        valid and the new fix-point is at least as tight there. Starting from the priors on M
+        and the old bounds elsewhere is therefore a box that holds the new greatest fix-point
+        and lies below the new priors, and propagation from any such box reaches that same
+        fix-point. This needs the old bounds to be a fix-point: after a run that ran out of
+        budget, start cold."""
+        marks = _marks(self.table)
+        changed = np.flatnonzero(marks != self.marks)
+        if not changed.size:
+            return changed
+        self.marks = marks
+        low, high = _priors(self.table, changed)
+        tightened = (self.lows != self.prior_low) | (self.highs != self.prior_high)
+        self.prior_low[changed] = low
+        self.prior_high[changed] = high
+        if not self.converged:
+            self.lows, self.highs = self.prior_low.copy(), self.prior_high.copy()
+            self.converged = self._run(np.ones(self.relations.count, dtype=np.bool_))
+            return changed
+        reset = np.zeros(len(self.marks), dtype=np.bool_)
+        reset[changed] = True
+        frontier = reset.copy()
+        seen = np.zeros(self.relations.count, dtype=np.bool_)
+        while frontier.any():
+            near = self.relations.touching(frontier) & ~seen
+            seen |= near
+            frontier = self.relations.cells_of(near) & tightened & ~reset
+            reset |= frontier
+        self.lows[reset] = self.prior_low[reset]
+        self.highs[reset] = self.prior_high[reset]
+        self.converged = self._run(self.relations.touching(reset))
+        return changed
+
+    def bounds(self, exact_limit: int = 40) -> tuple[Floats, Floats]:
+        """Propagated bounds, made exact on small pieces (copies: the state keeps the
+        propagated ones, which is what the next refresh starts from)."""
+        lows, highs = self.lows.copy(), self.highs.copy()
+        if exact_limit:
+            _exact(self.table, self.relations, lows, highs, _watched_mask(self.table), exact_limit)
+        return lows, highs
+
+    def audit(self, exact_limit: int = 40) -> list[Disclosure]:
+        """Every watched cell the attacker can pin, or narrow below its policy's width."""
+        self.refresh()
+        lows, highs = self.bounds(exact_limit)
+        return _disclosures(self.table, lows, highs)
 
 
 def intervals(table: Table, *, budget: int = 30) -> tuple[list[float], list[float]]:
     """Interval propagation over every relation to a fix-point (or `budget` visits per
     relation: bounds are valid at every step, only perhaps not the tightest)."""
-    lows: list[float] = []
-    highs: list[float] = []
-    for i in range(len(table)):
-        low, high = prior(table, i)
-        lows.append(low)
-        highs.append(high)
-    member = table.memberships()
-    relations = table.relations
-    queue = deque(range(len(relations)))
-    queued = [True] * len(relations)
-    visits = budget * len(relations) + 1000
-    integral = table.integral
-    while queue and visits:
-        visits -= 1
-        r = queue.popleft()
-        queued[r] = False
-        total, parts = relations[r]
-        changed: list[int] = []
-        sum_low = 0.0
-        sum_high = 0.0
-        infinite = 0
-        for p in parts:
-            sum_low += lows[p]
-            if highs[p] == INF:
-                infinite += 1
-            else:
-                sum_high += highs[p]
-        t_low = max(lows[total], sum_low)
-        t_high = min(highs[total], INF if infinite else sum_high)
-        if _tighten(lows, highs, total, t_low, t_high, integral[total]):
-            changed.append(total)
-        t_low, t_high = lows[total], highs[total]
-        for p in parts:
-            p_high_inf = highs[p] == INF
-            others_high = (
-                INF if infinite - p_high_inf else sum_high - (0 if p_high_inf else highs[p])
-            )
-            others_low = sum_low - lows[p]
-            low = t_low - others_high
-            high = t_high - others_low
-            if _tighten(lows, highs, p, low, high, integral[p]):
-                changed.append(p)
-        for cell in changed:
-            for other in member[cell]:
-                if not queued[other]:
-                    queued[other] = True
-                    queue.append(other)
-    return lows, highs
+    attacker = Attacker(table, budget=budget)
+    return attacker.lows.tolist(), attacker.highs.tolist()
 
 
-def _tighten(
-    lows: list[float], highs: list[float], i: int, low: float, high: float, integral: bool
-) -> bool:
-    if integral:
-        low = math.ceil(low - EPS) if low != -INF else low
-        high = math.floor(high + EPS) if high != INF else high
-    moved = False
-    if low > lows[i] + EPS:
-        lows[i] = float(low)
-        moved = True
-    if high < highs[i] - EPS:
-        highs[i] = float(high)
-        moved = True
-    return moved
-
-
-def _watched(table: Table, i: int) -> bool:
+def _watched_mask(table: Table) -> Flags:
     """Cells whose value the policy means to hide or blur."""
-    if not table.policy[i].protects:
-        return False
-    mark = table.marks[i]
-    if mark is Mark.SUPPRESSED or mark is Mark.ROUNDED:
-        return True
+    c = table.arrays()
+    marks = _marks(table)
     # A cell hidden from the tier is the attacker's target when it is about shops or
     # merchants (one shop's hour); hidden totals of published parts give nothing away.
-    return mark is Mark.HIDDEN and table.units[i] is not None and table.exact[i] > 0
+    hidden_unit = (marks == Mark.HIDDEN) & c.units & (c.exact > 0)
+    watched: Flags = c.protects & (
+        (marks == Mark.SUPPRESSED) | (marks == Mark.ROUNDED) | hidden_unit
+    )
+    return watched
 
 
 def bounds(table: Table, *, exact_limit: int = 40) -> tuple[list[float], list[float]]:
     """What the attacker knows of every cell: propagated, and exact on small pieces."""
-    lows, highs = intervals(table)
-    if exact_limit:
-        _exact(table, lows, highs, exact_limit)
-    return lows, highs
+    lows, highs = Attacker(table).bounds(exact_limit)
+    return lows.tolist(), highs.tolist()
 
 
 def audit(table: Table, *, exact_limit: int = 40) -> list[Disclosure]:
     """Every watched cell the attacker can pin, or narrow below its policy's width."""
-    lows, highs = bounds(table, exact_limit=exact_limit)
-    found: list[Disclosure] = []
-    for i in range(len(table)):
-        if not _watched(table, i):
-            continue
-        low, high = lows[i], highs[i]
-        pinned = high - low < EPS
-        if table.marks[i] is Mark.ROUNDED:
-            if pinned and table.base[i] > 1:
-                found.append(Disclosure(i, low, high, True))
-        elif pinned or high - low < _room(table, i, low):
-            found.append(Disclosure(i, low, high, pinned))
-    return found
+    return Attacker(table).audit(exact_limit)
 
 
-def _room(table: Table, i: int, low: float) -> float:
-    """The width a hidden cell must keep. While the attacker cannot rule out a small count
-    (below k), the policy's width, so that the small count stays vague. Once it is known to
-    be k or more, only pinning it counts: the threshold exists for small counts, and any small
-    count hidden inside a large one is audited as a cell of its own."""
-    if low < max(table.k[i], 1):
-        return table.policy[i].audit_min_width
-    return 0.0
+def _disclosures(table: Table, lows: Floats, highs: Floats) -> list[Disclosure]:
+    c = table.arrays()
+    marks = _marks(table)
+    watched = _watched_mask(table)
+    width = highs - lows
+    pinned = width < EPS
+    rounded = marks == Mark.ROUNDED
+    # The width a hidden cell must keep. While the attacker cannot rule out a small count
+    # (below k), the policy's width, so that the small count stays vague. Once it is known
+    # to be k or more, only pinning it counts: the threshold exists for small counts, and
+    # any small count hidden inside a large one is audited as a cell of its own.
+    room = np.where(lows < np.maximum(c.k, 1.0), c.width, 0.0)
+    found = watched & np.where(rounded, pinned & (c.base > 1), pinned | (width < room))
+    return [
+        Disclosure(int(i), float(lows[i]), float(highs[i]), bool(pinned[i]))
+        for i in np.flatnonzero(found)
+    ]
 
 
-def _exact(table: Table, lows: list[float], highs: list[float], limit: int) -> None:
+def _exact(
+    table: Table, rel: RelationArrays, lows: Floats, highs: Floats, watched: Flags, limit: int
+) -> None:
     """Replace the propagated bounds by exact integer-programming bounds in every connected
-    piece of at most `limit` unknown cells that holds a watched cell."""
-    parent = list(range(len(table)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def unknown(i: int) -> bool:
-        return highs[i] - lows[i] > EPS
-
-    for total, parts in table.relations:
-        cells = [c for c in (total, *parts) if unknown(c)]
-        for other in cells[1:]:
-            a, b = find(cells[0]), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    pieces: dict[int, list[int]] = {}
-    for i in range(len(table)):
-        if unknown(i):
-            pieces.setdefault(find(i), []).append(i)
-    relations_of: dict[int, list[int]] = {}
-    for r, (total, parts) in enumerate(table.relations):
-        for c in (total, *parts):
-            if unknown(c):
-                relations_of.setdefault(find(c), []).append(r)
-                break
-    for root, cells in pieces.items():
-        if len(cells) > limit or not any(_watched(table, c) for c in cells):
-            continue
-        _solve(table, lows, highs, cells, relations_of.get(root, []))
+    piece of at most `limit` unknown cells that holds a watched cell. Pieces are the
+    connected components of cells and relations, joined where a relation holds a cell not
+    yet known exactly; only the small ones with a watched cell are ever built."""
+    n = rel.size
+    if not rel.count:
+        return
+    unknown = highs - lows > EPS
+    members = np.concatenate((rel.totals, rel.parts))
+    of = np.concatenate((np.arange(rel.count, dtype=np.int64), rel.owner))
+    keep = unknown[members]
+    graph = coo_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int8), (members[keep], n + of[keep])),
+        shape=(n + rel.count, n + rel.count),
+    )
+    _, labels = connected_components(graph, directed=False)
+    cell_label = labels[:n]
+    sizes = np.bincount(cell_label[unknown], minlength=int(labels.max()) + 1)
+    wanted = np.zeros_like(sizes, dtype=np.bool_)
+    wanted[cell_label[unknown & watched]] = True
+    wanted &= sizes <= limit
+    if not wanted.any():
+        return
+    cells = np.flatnonzero(unknown & wanted[cell_label])
+    relations = np.flatnonzero(rel.touching(unknown) & wanted[labels[n:]])
+    pieces: dict[int, tuple[list[int], list[int]]] = {}
+    for c, label in zip(cells.tolist(), cell_label[cells].tolist(), strict=True):
+        pieces.setdefault(label, ([], []))[0].append(c)
+    for r, label in zip(relations.tolist(), labels[n:][relations].tolist(), strict=True):
+        pieces[label][1].append(r)
+    for piece, rels in pieces.values():
+        _solve(table, lows, highs, piece, rels, watched)
 
 
 def _solve(
-    table: Table, lows: list[float], highs: list[float], cells: list[int], rels: list[int]
+    table: Table,
+    lows: Floats,
+    highs: Floats,
+    cells: list[int],
+    rels: list[int],
+    watched: Flags,
 ) -> None:
     column = {c: j for j, c in enumerate(cells)}
     rows = []
@@ -232,15 +362,15 @@ def _solve(
         return
     matrix = np.array(rows)
     constraint = LinearConstraint(matrix, np.array(rhs), np.array(rhs))
-    bounds = Bounds(np.array([lows[c] for c in cells]), np.array([highs[c] for c in cells]))
+    box = Bounds(np.array([lows[c] for c in cells]), np.array([highs[c] for c in cells]))
     integrality = np.array([1 if table.integral[c] else 0 for c in cells])
     for c in cells:
-        if not _watched(table, c):
+        if not watched[c]:
             continue
         objective = np.zeros(len(cells))
         for sign in (1.0, -1.0):
             objective[column[c]] = sign
-            result = milp(objective, constraints=constraint, bounds=bounds, integrality=integrality)
+            result = milp(objective, constraints=constraint, bounds=box, integrality=integrality)
             if result.status != 0 or result.x is None:
                 continue  # unbounded or not solved: keep the propagated bound
             value = float(result.x[column[c]])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from daks.anonymisation.audit import audit
+from daks.anonymisation.audit import Attacker
 from daks.anonymisation.errors import DisclosureError
 from daks.anonymisation.table import PUBLISHED, Mark, Table
 
@@ -103,23 +103,38 @@ def protect(table: Table, *, rounds: int = 50, exact_limit: int = 40, audited: b
 
     Raises DisclosureError when a disclosed cell cannot be covered any more (every cell that
     could still be hidden is decided by an earlier block)."""
+    return protected(table, rounds=rounds, exact_limit=exact_limit, audited=audited)[0]
+
+
+def protected(
+    table: Table, *, rounds: int = 50, exact_limit: int = 40, audited: bool = True
+) -> tuple[int, Attacker | None]:
+    """`protect`, also returning the attacker's final view of the table (None when the
+    table was not audited), for a later audit of a larger table to start from."""
     primary(table)
     if not any(table.policy[i].secondary for i in range(len(table))):
-        return 0
+        return 0, None
     secondary(table)
     if not audited:
-        return 0
-    return repair(table, rounds=rounds, exact_limit=exact_limit)
+        return 0, None
+    attacker = Attacker(table)
+    return repair(table, rounds=rounds, exact_limit=exact_limit, attacker=attacker), attacker
 
 
-def repair(table: Table, *, rounds: int = 50, exact_limit: int = 40) -> int:
+def repair(
+    table: Table, *, rounds: int = 50, exact_limit: int = 40, attacker: Attacker | None = None
+) -> int:
     """Audit-driven suppression: while the attacker can pin or narrow a watched cell, hide a
     further mutable cell that gives it room (then the singleton rule again). Returns how
-    many cells it hid; raises DisclosureError when a disclosure cannot be covered."""
+    many cells it hid; raises DisclosureError when a disclosure cannot be covered.
+
+    The attacker is kept from round to round (`Attacker.refresh` re-derives only what the
+    cells hidden in a round can have changed); pass one to start from its bounds."""
     member = table.memberships()
+    attacker = attacker or Attacker(table)
     extra = 0
     for _ in range(rounds):
-        found = audit(table, exact_limit=exact_limit)
+        found = attacker.audit(exact_limit)
         if not found:
             return extra
         touched: set[int] = set()
@@ -132,7 +147,7 @@ def repair(table: Table, *, rounds: int = 50, exact_limit: int = 40) -> int:
         if not touched:
             raise DisclosureError(found)
         secondary(table, touched)
-    found = audit(table, exact_limit=exact_limit)
+    found = attacker.audit(exact_limit)
     if found:
         raise DisclosureError(found)
     return extra

@@ -2,7 +2,8 @@
 and the additive relations between them (total = sum of parts).
 
 Plain lists rather than one object per cell, because a year of hourly counts for a hundred
-locations is millions of cells and the fix-point loops touch each of them several times.
+locations is millions of cells and the fix-point loops touch each of them several times; the
+audit reads them as numpy arrays (`arrays`, `compiled`), built once per table and kept.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
 
 from daks.anonymisation.policy import Policy
 
@@ -41,6 +45,8 @@ class Table:
     # Built once and kept: the relations never change while a table is judged, and the
     # singleton rule, the audit and the repair ask for it in every round.
     _member: list[list[int]] | None = field(default=None, repr=False, compare=False)
+    _arrays: CellArrays | None = field(default=None, repr=False, compare=False)
+    _compiled: RelationArrays | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -69,6 +75,7 @@ class Table:
         if parts:
             self.relations.append((total, parts))
             self._member = None
+            self._compiled = None
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -92,6 +99,69 @@ class Table:
                 member[p].append(r)
         self._member = member
         return member
+
+    def arrays(self) -> CellArrays:
+        """The cells' fixed facts as arrays (everything but the marks, which change)."""
+        if self._arrays is None or self._arrays.size != len(self.exact):
+            self._arrays = CellArrays(self)
+        return self._arrays
+
+    def compiled(self) -> RelationArrays:
+        """The relations as flat arrays, for vectorised propagation."""
+        if self._compiled is None or self._compiled.size != len(self.exact):
+            self._compiled = RelationArrays(len(self.exact), self.relations)
+        return self._compiled
+
+
+Floats = NDArray[np.float64]
+Flags = NDArray[np.bool_]
+Ints = NDArray[np.int64]
+
+
+class CellArrays:
+    """The per-cell facts the attacker and the audit read, as arrays (they never change once
+    a cell is added; marks are read afresh each time)."""
+
+    def __init__(self, table: Table) -> None:
+        self.size = len(table)
+        self.exact: Floats = np.array(table.exact, dtype=np.float64)
+        self.base: Floats = np.array(table.base, dtype=np.float64)
+        self.k: Floats = np.array(table.k, dtype=np.float64)
+        self.integral: Flags = np.array(table.integral, dtype=np.bool_)
+        self.protects: Flags = np.array([p.protects for p in table.policy], dtype=np.bool_)
+        self.width: Floats = np.array([p.audit_min_width for p in table.policy], dtype=np.float64)
+        self.units: Flags = np.array([u is not None for u in table.units], dtype=np.bool_)
+
+
+class RelationArrays:
+    """The relations of a table as flat arrays: relation r is totals[r] = sum of
+    parts[starts[r]:starts[r + 1]]; owner[j] is the relation of part entry j."""
+
+    def __init__(self, size: int, relations: list[tuple[int, tuple[int, ...]]]) -> None:
+        count = len(relations)
+        sizes = np.fromiter((len(p) for _, p in relations), dtype=np.int64, count=count)
+        self.size = size
+        self.count = count
+        self.totals: Ints = np.fromiter((t for t, _ in relations), dtype=np.int64, count=count)
+        self.parts: Ints = np.fromiter(
+            (p for _, ps in relations for p in ps), dtype=np.int64, count=int(sizes.sum())
+        )
+        self.owner: Ints = np.repeat(np.arange(count, dtype=np.int64), sizes)
+        self.starts: Ints = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+
+    def touching(self, cells: Flags) -> Flags:
+        """Relations with a cell of the mask, as total or part."""
+        if not self.count:
+            return np.zeros(0, dtype=np.bool_)
+        hit: Flags = cells[self.totals] | np.logical_or.reduceat(cells[self.parts], self.starts)
+        return hit
+
+    def cells_of(self, relations: Flags) -> Flags:
+        """Cells of the relations in the mask."""
+        out = np.zeros(self.size, dtype=np.bool_)
+        out[self.totals[relations]] = True
+        out[self.parts[relations[self.owner]]] = True
+        return out
 
 
 def round_to(value: float, base: int) -> float:
