@@ -13,6 +13,7 @@
     try {
       await work;
     } finally {
+      document.body.dataset.readyAt = String(Math.round(performance.now()));
       document.body.dataset.ready = "true";
     }
   }
