@@ -101,6 +101,7 @@ def test_one_bad_value_refuses_the_whole_file_with_line_and_field(
     assert _count(engine, "reading") == 0
     assert _count(engine, "import_batch") == 0
     assert _count(engine, "sensor") == 0
+    assert _count(engine, "series") == 0
 
 
 def test_a_file_with_an_identifier_column_is_refused_whole(engine: Engine, town: str) -> None:
@@ -195,3 +196,56 @@ def test_a_process_killed_mid_import_leaves_nothing_of_the_file(
     assert _count(engine, "import_batch") == 0
     # And the store is usable afterwards: the same file imports in full.
     assert import_file(engine, town, DATA / "long.csv").new == 16
+
+
+def test_a_file_that_repeats_stored_readings_and_itself_is_merged_and_reported(
+    engine: Engine, town: str, tmp_path: Path
+) -> None:
+    """Stored readings and a duplicate in one file: the full merge, not the plain insert."""
+    import_file(engine, town, DATA / "long.csv")
+    lines = (DATA / "long.csv").read_text().splitlines()
+    again = tmp_path / "again.csv"
+    again.write_text("\n".join([*lines, lines[1], lines[1].replace(",2025-", ",2024-")]) + "\n")
+    report = import_file(engine, town, again)
+    assert (report.new, report.updated, report.unchanged) == (1, 0, 16)
+    assert [a.action for a in report.anomalies] == [f"kept line {len(lines) + 1}"]
+    assert _count(engine, "reading") == 17
+
+
+def test_each_series_is_stored_once_and_the_reading_view_joins_it(
+    engine: Engine, town: str
+) -> None:
+    import_file(engine, town, DATA / "long.csv")
+    import_file(engine, town, DATA / "long_corrected.csv")
+    with engine.connect() as conn:
+        series = conn.execute(
+            text("SELECT place_id, metric, direction, breakdown, seconds FROM series")
+        ).all()
+        per_series = conn.execute(
+            text("SELECT series_id, COUNT(*) FROM reading GROUP BY series_id")
+        ).all()
+    assert len(series) == len(set(series)) == 4  # two places, two directions
+    assert sorted(n for _, n in per_series) == [4, 4, 4, 5]
+
+
+def test_the_reading_view_accepts_a_hand_written_reading_and_its_deletion(
+    engine: Engine, town: str
+) -> None:
+    report = import_file(engine, town, DATA / "long.csv")
+    with engine.begin() as conn:
+        sensor = conn.execute(text("SELECT MIN(sensor_id) FROM reading")).scalar_one()
+        insert = text(
+            "INSERT INTO reading (sensor_id, metric, direction, breakdown, seconds, start,"
+            " place_id, value, coverage, estimated, batch_id) VALUES"
+            " (:s, 'bicycles', 'both', '', 3600, :t, 'testtown-markt', 5, 1.0, false, :b)"
+        )
+        for hour in range(3):
+            conn.execute(
+                insert, {"s": sensor, "t": 1_740_000_000 + 3600 * hour, "b": report.batch_id}
+            )
+    assert _count(engine, "series") == 5  # one new series for the three readings
+    assert _count(engine, "reading") == 19
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM reading WHERE metric = 'bicycles' AND start = 1740000000"))
+    assert _count(engine, "reading") == 18
+    assert _count(engine, "reading_value") == 18
