@@ -56,6 +56,9 @@ class Calendar:
         self.timezone = timezone
         self._days: dict[int, tuple[int, int]] = {}  # UTC hour start -> local day bounds
         self._midnights: dict[date, int] = {}
+        # Readings of every place repeat the same few thousand instants.
+        self._buckets: dict[tuple[int, Granularity], tuple[int, int]] = {}
+        self._aware: dict[int, datetime] = {}
 
     def local_date(self, instant: int) -> date:
         return datetime.fromtimestamp(instant, self.zone).date()
@@ -78,6 +81,12 @@ class Calendar:
 
     def bucket(self, instant: int, granularity: Granularity) -> tuple[int, int]:
         """The bucket of `granularity` that holds `instant`, as (start, end) epoch seconds."""
+        found = self._buckets.get((instant, granularity))
+        if found is None:
+            found = self._buckets[(instant, granularity)] = self._bucket(instant, granularity)
+        return found
+
+    def _bucket(self, instant: int, granularity: Granularity) -> tuple[int, int]:
         if granularity is Granularity.QUARTER:
             start = instant - instant % QUARTER
             return start, start + QUARTER
@@ -106,7 +115,10 @@ class Calendar:
 
     def aware(self, instant: int) -> datetime:
         """An instant as an aware local datetime, for a cell's start and end."""
-        return datetime.fromtimestamp(instant, self.zone)
+        found = self._aware.get(instant)
+        if found is None:
+            found = self._aware[instant] = datetime.fromtimestamp(instant, self.zone)
+        return found
 
 
 def coverage(measured_seconds: float, start: int, end: int) -> float:

@@ -79,7 +79,8 @@ class BuiltRelease:
     towns: dict[str, str] = field(default_factory=dict)  # town -> first block built
 
 
-# (level, place, direction, breakdown, granularity, start)
+# (level, place, direction, breakdown, granularity, start). Keys sort as plain tuples: Level
+# and Granularity are StrEnums, which compare as their values.
 Key = tuple[Level, str, str, str, Granularity, int]
 
 
@@ -215,6 +216,7 @@ class _Series:
         self.source: Granularity = Granularity.HOUR
         self.integral = True
         self.summarised: dict[Key, tuple[Key, ...]] = {}  # mean/peak cell -> its values
+        self._hidden_shapes: dict[tuple[Level, str, str, Granularity], bool] = {}
 
     # -- exact aggregation -------------------------------------------------------------
 
@@ -282,7 +284,7 @@ class _Series:
         groups: dict[Key, list[Key]] = defaultdict(list)
         town_parts: dict[Key, list[Key]] = defaultdict(list)
         zone_parts: dict[Key, list[Key]] = defaultdict(list)
-        for key in sorted(source, key=_key_order):
+        for key in sorted(source):
             level, place, direction, breakdown, granularity, start = key
             info = places[place]
             town_key = (Level.TOWN, self.town, direction, breakdown, granularity, start)
@@ -298,7 +300,7 @@ class _Series:
             self._sum(zone_key, parts, max(expected.get(zone_key[1], 0), len(parts)))
         location_count = len({k[1] for k in source if k[0] is Level.LOCATION})
         zone_count = len({k[1] for k in source if k[0] is Level.ZONE})
-        for town_key in sorted(set(town_parts) | set(zone_parts), key=_key_order):
+        for town_key in sorted(set(town_parts) | set(zone_parts)):
             if town_key in town_parts:
                 self._sum(town_key, town_parts[town_key], location_count)
             else:
@@ -340,7 +342,7 @@ class _Series:
                 by_town[(Level.TOWN, self.town, d, b, g, s)].append(key)
         for town_key, parts in by_town.items():
             if town_key in self.buckets:
-                self._relate(town_key, tuple(sorted(parts, key=_key_order)), SPACE)
+                self._relate(town_key, tuple(sorted(parts)), SPACE)
 
     def _sum(self, key: Key, parts: list[Key], expected_members: int) -> None:
         bucket = _Bucket(end=self.buckets[parts[0]].end, members=0)
@@ -367,7 +369,7 @@ class _Series:
         """both = forward + backward, and a total = the sum of each of its breakdowns, where
         the vendor's figures actually add up (otherwise they are no relation at all)."""
         wholes: dict[tuple[Level, str, str, Granularity, int], dict[str, list[Key]]] = {}
-        for key in sorted(self.buckets, key=_key_order):
+        for key in sorted(self.buckets):
             level, place, direction, breakdown, g, start = key
             if g is not granularity:
                 continue
@@ -435,7 +437,7 @@ class _Series:
             if TIME_UP.index(below) >= TIME_UP.index(granularity):
                 continue
             groups: dict[Key, list[Key]] = defaultdict(list)
-            for key in sorted(self.buckets, key=_key_order):
+            for key in sorted(self.buckets):
                 level, place, direction, breakdown, g, start = key
                 if g is below:
                     bstart, _ = self.calendar.bucket(start, granularity)
@@ -461,7 +463,7 @@ class _Series:
         """People present: the mean and the peak of the source values, never a sum."""
         for granularity in TIME_UP[TIME_UP.index(self.source) + 1 :]:
             groups: dict[Key, list[Key]] = defaultdict(list)
-            for key in sorted(self.buckets, key=_key_order):
+            for key in sorted(self.buckets):
                 level, place, direction, breakdown, g, start = key
                 if g is self.source and not breakdown:
                     bstart, _ = self.calendar.bucket(start, granularity)
@@ -487,6 +489,13 @@ class _Series:
         return f"{year:04d}-{month:02d}"
 
     def _hidden(self, key: Key) -> bool:
+        shape = (key[0], key[1], key[3], key[4])
+        found = self._hidden_shapes.get(shape)
+        if found is None:
+            found = self._hidden_shapes[shape] = self._hidden_shape(key)
+        return found
+
+    def _hidden_shape(self, key: Key) -> bool:
         level, place, _, breakdown, granularity, _ = key
         info = self.hierarchy.places.get(place)
         unit = level is Level.LOCATION and info is not None and info.kind is PlaceKind.SHOP
@@ -552,7 +561,7 @@ class _Series:
     ) -> tuple[list[tuple[str, Cell]], int, int]:
         owner = {key: self._block(key) for key in self.buckets}
         keys_of: dict[str, list[Key]] = defaultdict(list)
-        for key in sorted(self.buckets, key=_key_order):
+        for key in sorted(self.buckets):
             keys_of[owner[key]].append(key)
         relations_of: dict[str, list[int]] = defaultdict(list)
         ordered = sorted(range(len(self.relations)), key=lambda r: (self.kinds[r], r))
@@ -694,8 +703,3 @@ def _sums(buckets: dict[Key, _Bucket], total: Key, parts: tuple[Key, ...]) -> bo
         return False
     whole = buckets[total].value
     return abs(whole - sum(buckets[p].value for p in parts)) <= 1e-9 * max(1.0, abs(whole))
-
-
-def _key_order(key: Key) -> tuple[str, str, str, str, str, int]:
-    level, place, direction, breakdown, granularity, start = key
-    return (level.value, place, direction, breakdown, granularity.value, start)
