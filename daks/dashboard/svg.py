@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from daks.dashboard import labels
 
-WIDTH, HEIGHT = 720, 360
+WIDTH, HEIGHT = 720, 384
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 44, 250  # the plot area
 INK, MUTED, BAR, THIN_BAR, HATCH = "#1a1a1a", "#4a4a4a", "#1f5fa8", "#5b8fd0", "#595959"
 
@@ -148,14 +148,29 @@ def describe(spec: ChartSpec, buckets: Sequence[Bucket]) -> tuple[str, str]:
     return title, desc
 
 
-def _source(spec: ChartSpec, buckets: Sequence[Bucket]) -> str:
+def _fit(text: str, width: int) -> str:
+    """A line of the drawing that fits its width (the alt text keeps the whole of it)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _source_lines(spec: ChartSpec, buckets: Sequence[Bucket]) -> tuple[str, str]:
+    """(release, policy and coverage; the methods)."""
     words = labels.WORDS[spec.lang]
     methods = ", ".join(spec.methods) or words["unknown_method"]
-    text = words["source"].format(release=spec.release, policy=spec.policy, methods=methods)
+    first, _, second = (
+        words["source"]
+        .format(release=spec.release, policy=spec.policy, methods=methods)
+        .partition(". ")
+    )
+    first += "."
     if buckets:
         mean = sum(b.coverage for b in buckets) / len(buckets)
-        text += f" {words['coverage'].capitalize()} {round(mean * 100)} %."
-    return text
+        first += f" {words['coverage'].capitalize()} {round(mean * 100)} %."
+    return first, second
+
+
+def _source(spec: ChartSpec, buckets: Sequence[Bucket]) -> str:
+    return " ".join(_source_lines(spec, buckets))
 
 
 def render(spec: ChartSpec, buckets: Sequence[Bucket]) -> str:
@@ -190,7 +205,7 @@ def render(spec: ChartSpec, buckets: Sequence[Bucket]) -> str:
         "</defs>",
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="24" font-size="15" font-weight="bold" fill="{INK}">'
-        f"{escape(title)}</text>",
+        f"{escape(_fit(title.split(' (')[0] if spec.synthetic else title, 80))}</text>",
     ]
     for band in _bands(spec, buckets):
         left, right = x(band.start), x(band.end)
@@ -252,14 +267,15 @@ def _legend(spec: ChartSpec, buckets: Sequence[Bucket]) -> list[str]:
             f'<text x="{left + 20}" y="{top}" fill="{INK}">{escape(text)}</text>'
         )
     out.append("</g>")
-    out.append(
-        f'<text x="{LEFT}" y="{row_y + 50}" fill="{MUTED}" font-size="11">'
-        f"{escape(_source(spec, buckets))}</text>"
-    )
+    for i, line in enumerate(_source_lines(spec, buckets)):
+        out.append(
+            f'<text x="{LEFT}" y="{row_y + 48 + 16 * i}" fill="{MUTED}" font-size="11">'
+            f"{escape(_fit(line, 105))}</text>"
+        )
     note = words["synthetic"] if spec.synthetic else words["estimates"]
     weight = ' font-weight="bold"' if spec.synthetic else ""
     out.append(
-        f'<text x="{LEFT}" y="{row_y + 66}" fill="{INK}" font-size="11"{weight}>'
+        f'<text x="{LEFT}" y="{row_y + 82}" fill="{INK}" font-size="11"{weight}>'
         f"{escape(note)}</text>"
     )
     return out
