@@ -3,6 +3,7 @@ and each kind of malformed content named by file, line and field."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ import pytest
 
 from daks.domain.codes import Direction, Metric
 from daks.ingest.adapters.footfall_long import ADAPTER
+from daks.ingest.adapters.tabular import placed
+from daks.ingest.clock import LocalClock
 from daks.ingest.errors import MalformedFile
 from daks.ingest.model import ParseContext, Reading
 
@@ -142,6 +145,8 @@ def test_header_names_are_case_insensitive_and_extra_columns_ignored(tmp_path: P
         ("location,timestamp,count\nA,2025-03-01T10:00Z,5\n", 1, "direction", "missing"),
         (HEADER + "A,2025-03-01T10:00Z,in\n", 2, None, "fields"),
         (HEADER + "A,2025-03-01T10:00Z,in,nan\n", 2, "count", "finite"),
+        # A row without a count stores nothing, but its other cells are still checked.
+        (HEADER + "A,2025-03-01T10:00Z,in,5\nA,yesterday,in,\n", 3, "timestamp", "ISO 8601"),
     ],
 )
 def test_malformed_content_names_file_line_and_field(
@@ -174,3 +179,14 @@ def test_a_column_named_twice_is_malformed(tmp_path: Path) -> None:
     with pytest.raises(MalformedFile) as caught:
         parse(path)
     assert (caught.value.line, caught.value.field) == (1, "Count")
+
+
+def test_a_reading_placed_by_the_clock_keeps_every_other_field() -> None:
+    ctx = ParseContext("f.csv", ZoneInfo("Europe/Brussels"))
+    naive = Reading(
+        counter="A", metric=Metric.BICYCLES, direction=Direction.BACKWARD,
+        start=datetime(2025, 3, 1, 10), seconds=900, value=3.5, coverage=0.5,
+        estimated=True, breakdown="age=25-34", line=7,
+    )  # fmt: skip
+    [placed_reading] = placed(LocalClock(ctx), naive)
+    assert placed_reading == replace(naive, start=datetime(2025, 3, 1, 9, tzinfo=UTC))

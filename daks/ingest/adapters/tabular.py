@@ -8,7 +8,7 @@ import csv
 import re
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -222,7 +222,10 @@ def placed(clock: LocalClock[Reading], reading: Reading) -> Iterator[Reading]:
     """The reading with its start in UTC, once the clock can place it (a reading stamped in
     naive local time carries that time as its start until then)."""
     series = (reading.counter, reading.metric, reading.direction, reading.breakdown)
-    for start, item in clock.place(
-        reading.start, (*series, reading.seconds), reading.line, reading
-    ):
-        yield replace(item, start=start)
+    for start, r in clock.place(reading.start, (*series, reading.seconds), reading.line, reading):
+        # Built field by field: `dataclasses.replace` costs five times as much per reading.
+        yield Reading(
+            counter=r.counter, metric=r.metric, direction=r.direction, start=start,
+            seconds=r.seconds, value=r.value, coverage=r.coverage, estimated=r.estimated,
+            breakdown=r.breakdown, line=r.line,
+        )  # fmt: skip
