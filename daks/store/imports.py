@@ -107,6 +107,42 @@ def import_file(
     return report
 
 
+def imported_before(engine: Engine, town_id: str, path: Path) -> ImportReport | None:
+    """The report an import of `path` would give, without reading it, when these exact
+    bytes were imported completely for the town and no later file has corrected one of
+    their readings since (then importing them again changes nothing: "0 new readings").
+    None otherwise: the file must go through `import_file`."""
+    with engine.connect() as conn:
+        batch = conn.execute(
+            text(
+                "SELECT id, format, records, new, updated, unchanged, anomalies FROM import_batch b"
+                " WHERE town_id = :t AND sha256 = :s AND outcome = 'ok' AND NOT EXISTS"
+                " (SELECT 1 FROM reading_correction c WHERE c.old_batch_id = b.id)"
+                " ORDER BY id DESC LIMIT 1"
+            ),
+            {"t": town_id, "s": file_sha256(path)},
+        ).first()
+        if batch is None:
+            return None
+        events, weather = (
+            int(
+                conn.execute(
+                    text(f"SELECT COUNT(*) FROM {table} WHERE batch_id = :b"), {"b": batch.id}
+                ).scalar_one()
+            )
+            for table in ("event", "weather")
+        )
+    return ImportReport(
+        file=str(path),
+        format=batch.format,
+        records=int(batch.records),
+        unchanged=int(batch.new) + int(batch.updated) + int(batch.unchanged),
+        events=events,
+        weather=weather,
+        anomalies=[Anomaly(**a) for a in json.loads(batch.anomalies)],
+    )
+
+
 def _require_place(conn: Connection, town_id: str, place_id: str) -> None:
     row = conn.execute(
         text("SELECT 1 FROM place WHERE id = :p AND town_id = :t"), {"p": place_id, "t": town_id}

@@ -16,7 +16,7 @@ from daks.ingest.errors import IdentifierColumn, MalformedFile
 from daks.ingest.registry import read_places, read_towns
 from daks.store import registry
 from daks.store.db import session_scope
-from daks.store.imports import import_file
+from daks.store.imports import import_file, imported_before
 from tests.conftest import TEST_DATA
 
 DATA = TEST_DATA / "store"
@@ -160,7 +160,7 @@ KILL_SCRIPT = """
 import sys
 from pathlib import Path
 from daks.store.db import make_engine
-from daks.store.imports import import_file
+from daks.store.imports import import_file, imported_before
 
 def progress(n):
     print("staged", n, flush=True)
@@ -249,3 +249,26 @@ def test_the_reading_view_accepts_a_hand_written_reading_and_its_deletion(
         conn.execute(text("DELETE FROM reading WHERE metric = 'bicycles' AND start = 1740000000"))
     assert _count(engine, "reading") == 18
     assert _count(engine, "reading_value") == 18
+
+
+def test_a_file_imported_before_is_recognised_by_its_bytes_until_a_later_file_corrects_it(
+    engine: Engine, town: str, tmp_path: Path
+) -> None:
+    path = DATA / "long.csv"
+    assert imported_before(engine, town, path) is None
+    first = import_file(engine, town, path)
+    known = imported_before(engine, town, path)
+    assert known is not None
+    assert (known.format, known.records, known.new, known.unchanged) == ("footfall-long", 16, 0, 16)
+    # The same bytes under another name are the same file; other bytes are not.
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(path.read_bytes())
+    assert imported_before(engine, town, copy) is not None
+    assert imported_before(engine, town, DATA / "long_corrected.csv") is None
+    # Once a later file has corrected one of its readings, importing it again would change
+    # them back: it must be read again.
+    import_file(engine, town, DATA / "long_corrected.csv")
+    assert imported_before(engine, town, path) is None
+    again = import_file(engine, town, path)
+    assert (again.updated, first.batch_id != again.batch_id) == (1, True)
+    assert imported_before(engine, town, path) is not None
