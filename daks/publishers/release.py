@@ -20,11 +20,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from daks.anonymisation.audit import audit
+import numpy as np
+
+from daks.anonymisation.audit import Attacker
 from daks.anonymisation.buckets import MEAN, PEAK, Aggregation, Calendar, aggregation_of
 from daks.anonymisation.errors import BucketError
 from daks.anonymisation.policy import MONEY_METRICS, UNIT_METRICS, Policy, PolicyTable, Tier
-from daks.anonymisation.suppression import protect, repair
+from daks.anonymisation.suppression import protected, repair
 from daks.anonymisation.table import Mark, Table, round_to
 from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import (
@@ -571,16 +573,21 @@ class _Series:
         extra = checked = 0
         built = [block for block in sorted(keys_of) if block >= first]
         context = self._context(owner, built)
+        judged: list[_Judged] = []
         for block in built:
             table, index = self._table(
                 keys_of[block], context[block] + relations_of[block], decided, carried
             )
-            extra += protect(table, exact_limit=exact_limit)
+            added, attacker = protected(table, exact_limit=exact_limit)
+            extra += added
             for key in keys_of[block]:
                 decided[key] = table.marks[index[key]]
             self._summaries(keys_of[block], decided, carried)
+            for key in keys_of[block]:
+                table.marks[index[key]] = decided[key]  # the gate's attacker starts from here
+            judged.append(_Judged(table, index, attacker))
             checked += len(table)
-        self._final_audit(built, keys_of, relations_of, decided, carried, exact_limit)
+        self._final_audit(built, keys_of, judged, decided, carried, exact_limit)
         return self._cells(built, keys_of, decided), checked, extra
 
     def _summaries(
@@ -639,7 +646,7 @@ class _Series:
         self,
         built: list[str],
         keys_of: dict[str, list[Key]],
-        relations_of: dict[str, list[int]],
+        judged: list[_Judged],
         decided: dict[Key, Mark],
         carried: Mapping[CellKey, Status],
         exact_limit: int,
@@ -647,19 +654,27 @@ class _Series:
         """The gate: the attacker sees every block built at once, not one at a time. Blocks
         that each pass can still pin a cell together (a month's days, and the week that
         straddles the next month); then more cells of the blocks being built are hidden,
-        as within a block, and what cannot be covered refuses the release."""
-        if not self.policy.protects:
+        as within a block, and what cannot be covered refuses the release.
+
+        The gate's table is the union of the blocks' tables (their cells and relations,
+        each once), and its attacker starts from what each block's attacker derived: bounds
+        derived from a subset of the relations hold with all of them, and where a cell is
+        in several tables the tightest of its bounds holds. Every relation of a block's
+        table is already at a fix-point with that block's bounds, so only the relations of
+        cells shared between tables (the weeks that straddle two months, a block's week
+        before) can tighten anything at first; only those are queued."""
+        if not self.policy.protects or not judged:
+            return
+        gate, gate_index, seed = _union(judged)
+        attacker = Attacker(gate, seed=seed)
+        if not attacker.audit(exact_limit):
             return
         keys = [key for block in built for key in keys_of[block]]
-        relations = [r for block in built for r in relations_of[block]]
-        table, index = self._table(keys, relations, decided, carried, fixed=True)
-        if not audit(table, exact_limit=exact_limit):
-            return
         for key in keys:
-            table.mutable[index[key]] = True
-        repair(table, exact_limit=exact_limit)
+            gate.mutable[gate_index[key]] = True
+        repair(gate, exact_limit=exact_limit, attacker=attacker)
         for key in keys:
-            decided[key] = table.marks[index[key]]
+            decided[key] = gate.marks[gate_index[key]]
         self._summaries(keys, decided, carried)
 
     def _cells(
@@ -696,6 +711,69 @@ class _Series:
                     )
                 )
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One block's table after protection, and what the attacker derived from it."""
+
+    table: Table
+    index: dict[Key, int]
+    attacker: Attacker | None
+
+
+def _union(
+    judged: list[_Judged],
+) -> tuple[Table, dict[Key, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The blocks' tables as one (all cells fixed, each cell and relation once), and the
+    seed for its attacker: (lows, highs, relations to queue)."""
+    gate = Table()
+    index: dict[Key, int] = {}
+    maps: list[np.ndarray] = []
+    for part in judged:
+        table = part.table
+        fresh = [(key, i) for key, i in part.index.items() if key not in index]
+        start = len(gate.exact)
+        for n, (key, _) in enumerate(fresh):
+            index[key] = start + n
+        picks = [i for _, i in fresh]
+        gate.exact.extend(table.exact[i] for i in picks)
+        gate.policy.extend(table.policy[i] for i in picks)
+        gate.k.extend(table.k[i] for i in picks)
+        gate.base.extend(table.base[i] for i in picks)
+        gate.hidden.extend(table.hidden[i] for i in picks)
+        gate.integral.extend(table.integral[i] for i in picks)
+        gate.units.extend(table.units[i] for i in picks)
+        gate.mutable.extend(False for _ in picks)
+        gate.marks.extend(table.marks[i] for i in picks)
+        mapping = np.empty(len(table), dtype=np.int64)
+        for key, i in part.index.items():
+            mapping[i] = index[key]
+        maps.append(mapping)
+    size = len(gate.exact)
+    low = np.full(size, -np.inf)
+    high = np.full(size, np.inf)
+    shared = np.zeros(size, dtype=np.int64)
+    cold = np.zeros(size, dtype=np.bool_)
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    for part, mapping in zip(judged, maps, strict=True):
+        attacker = part.attacker
+        if attacker is not None and attacker.converged:
+            np.maximum.at(low, mapping, attacker.lows)
+            np.minimum.at(high, mapping, attacker.highs)
+        else:
+            cold[mapping] = True  # nothing derived: start from the priors, queue it all
+        np.add.at(shared, mapping, 1)
+        remap = mapping.tolist()
+        for total, parts in part.table.relations:
+            relation = (remap[total], tuple(remap[p] for p in parts))
+            if relation not in seen:
+                seen.add(relation)
+                gate.relate(*relation)
+    low[cold] = -np.inf
+    high[cold] = np.inf
+    queued = gate.compiled().touching(cold | (shared > 1))
+    return gate, index, (low, high, queued)
 
 
 def _sums(buckets: dict[Key, _Bucket], total: Key, parts: tuple[Key, ...]) -> bool:
