@@ -108,3 +108,43 @@ def test_judging_in_several_processes_gives_the_same_release() -> None:
     shared = build_release(readings, hierarchy, PolicyTable(), workers=2)
     assert shared == alone
     assert {c.key.town for c in alone.cells} == {"t", "u"}
+
+
+def test_the_final_gate_seeded_from_the_blocks_equals_a_cold_audit() -> None:
+    """The gate starts from each month's bounds and queues only the relations of cells two
+    months share; its bounds must be those of an attacker starting from scratch."""
+    import numpy as np
+
+    from daks.anonymisation.audit import Attacker
+    from daks.anonymisation.buckets import Calendar
+    from daks.anonymisation.policy import PUBLIC_V1
+    from daks.domain.codes import Metric
+    from daks.publishers.release import _Series, _union
+
+    readings = [
+        ExactReading("L", "pedestrians", "both", "", _at(day, hour), 3600, (day * 7 + hour) % 23)
+        for day in range(24, 32)
+        for hour in range(24)
+    ] + [
+        ExactReading("L", "pedestrians", "both", "", _at(day, hour, 4), 3600, (day + hour) % 17)
+        for day in range(1, 6)
+        for hour in range(24)
+    ]
+    series = _Series("t", Metric.PEDESTRIANS, PUBLIC_V1, Calendar("Europe/Brussels"), HIERARCHY)
+    series.aggregate(readings)
+    captured: list[tuple[object, object]] = []
+
+    def spy(*args: object, **kwargs: object) -> None:
+        judged = args[2]
+        gate, _, seed = _union(judged)  # type: ignore[arg-type]
+        assert len(judged) == 2  # type: ignore[arg-type]
+        captured.append((Attacker(gate, seed=seed), Attacker(gate)))
+
+    series._final_audit = spy  # type: ignore[method-assign]
+    series.judge("", {}, 40)
+    ((seeded, cold),) = captured
+    assert isinstance(seeded, Attacker)
+    assert isinstance(cold, Attacker)
+    np.testing.assert_array_equal(seeded.lows, cold.lows)
+    np.testing.assert_array_equal(seeded.highs, cold.highs)
+    assert seeded.audit() == cold.audit() == []
