@@ -3,12 +3,14 @@ CR line endings, `,` and `;`, physical line numbers, strict numbers."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from daks.ingest.errors import MalformedFile
 from daks.ingest.text import (
+    csv_records,
     csv_rows,
     detect_encoding,
     head,
@@ -123,3 +125,14 @@ def test_what_is_not_a_number(raw: str) -> None:
     with pytest.raises(MalformedFile) as caught:
         parse_number(raw, "f.csv", 7, "count")
     assert (caught.value.file, caught.value.line, caught.value.field) == ("f.csv", 7, "count")
+
+
+def test_records_by_position_skip_blank_rows_even_when_their_first_cell_is_empty() -> None:
+    body = "a,b,c\n1,2,3\n , ,\n\n,5,6\n,,\n7,8\n"
+    header, records = csv_records(io.StringIO(body), "f.csv")
+    assert header == ["a", "b", "c"]
+    assert next(records) == (2, ["1", "2", "3"])
+    assert next(records) == (5, ["", "5", "6"])  # an empty first cell is not a blank row
+    with pytest.raises(MalformedFile) as caught:
+        next(records)
+    assert (caught.value.line, caught.value.reason) == (7, "expected 3 fields, found 2")
