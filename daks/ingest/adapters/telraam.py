@@ -110,9 +110,13 @@ def _items_from(text: str, pos: int, decoder: json.JSONDecoder) -> tuple[list[It
     pos = _skip_ws(text, pos + 1)
     if text.startswith("]", pos):
         return items, pos + 1
+    # Lines counted from the previous item on, not from the start: linear in the file.
+    line, counted = text.count("\n", 0, pos) + 1, pos
     while True:
         value, end = decoder.raw_decode(text, pos)
-        items.append(Item(text.count("\n", 0, pos) + 1, value))
+        line += text.count("\n", counted, pos)
+        counted = pos
+        items.append(Item(line, value))
         pos = _skip_ws(text, end)
         if text.startswith("]", pos):
             return items, pos + 1
