@@ -40,6 +40,7 @@ from daks.domain.codes import (
 )
 
 WEEK = 7 * 86400
+_DIRECTIONS = {d.value: d for d in Direction}
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
 TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
 
@@ -370,6 +371,8 @@ class _Series:
     def _direction_and_breakdown(self, granularity: Granularity) -> None:
         """both = forward + backward, and a total = the sum of each of its breakdowns, where
         the vendor's figures actually add up (otherwise they are no relation at all)."""
+        if all(key[2] == Direction.BOTH and not key[3] for key in self.buckets):
+            return  # one direction and no breakdown: no family to relate
         wholes: dict[tuple[Level, str, str, Granularity, int], dict[str, list[Key]]] = {}
         for key in sorted(self.buckets):
             level, place, direction, breakdown, g, start = key
@@ -551,7 +554,7 @@ class _Series:
             level=level,
             place=place,
             metric=self.metric,
-            direction=Direction(direction),
+            direction=_DIRECTIONS[direction],
             breakdown=breakdown,
             granularity=granularity,
             start=self.calendar.aware(start),
