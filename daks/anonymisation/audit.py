@@ -361,20 +361,59 @@ def _solve(
     if not rows:
         return
     matrix = np.array(rows)
-    constraint = LinearConstraint(matrix, np.array(rhs), np.array(rhs))
-    box = Bounds(np.array([lows[c] for c in cells]), np.array([highs[c] for c in cells]))
+    low = np.array([lows[c] for c in cells])
+    high = np.array([highs[c] for c in cells])
     integrality = np.array([1 if table.integral[c] else 0 for c in cells])
-    for c in cells:
-        if not watched[c]:
-            continue
-        objective = np.zeros(len(cells))
+    targets = tuple(column[c] for c in cells if watched[c])
+    problem = (
+        matrix.shape,
+        matrix.tobytes(),
+        np.array(rhs).tobytes(),
+        low.tobytes(),
+        high.tobytes(),
+        integrality.tobytes(),
+        targets,
+    )
+    solved = _SOLVED.get(problem)
+    if solved is None:
+        solved = _optimise(matrix, np.array(rhs), low, high, integrality, targets)
+        if len(_SOLVED) >= _SOLVED_LIMIT:
+            _SOLVED.clear()
+        _SOLVED[problem] = solved
+    for j, best_low, best_high in solved:
+        c = cells[j]
+        if best_low is not None:
+            lows[c] = max(lows[c], round(best_low) if table.integral[c] else best_low)
+        if best_high is not None:
+            highs[c] = min(highs[c], round(best_high) if table.integral[c] else best_high)
+
+
+# Solved pieces, by everything the solver reads: a piece that a repair round did not touch
+# comes back unchanged in the next audit (and in the final gate), so it is solved once.
+_SOLVED: dict[tuple[object, ...], list[tuple[int, float | None, float | None]]] = {}
+_SOLVED_LIMIT = 100_000
+
+
+def _optimise(
+    matrix: Floats,
+    rhs: Floats,
+    low: Floats,
+    high: Floats,
+    integrality: NDArray[np.int64],
+    targets: tuple[int, ...],
+) -> list[tuple[int, float | None, float | None]]:
+    """The exact minimum and maximum of each target column; None where the solver finds
+    none (unbounded or not solved: the propagated bound stays)."""
+    constraint = LinearConstraint(matrix, rhs, rhs)
+    box = Bounds(low, high)
+    out: list[tuple[int, float | None, float | None]] = []
+    for j in targets:
+        found: list[float | None] = []
         for sign in (1.0, -1.0):
-            objective[column[c]] = sign
+            objective = np.zeros(matrix.shape[1])
+            objective[j] = sign
             result = milp(objective, constraints=constraint, bounds=box, integrality=integrality)
-            if result.status != 0 or result.x is None:
-                continue  # unbounded or not solved: keep the propagated bound
-            value = float(result.x[column[c]])
-            if sign > 0:
-                lows[c] = max(lows[c], round(value) if table.integral[c] else value)
-            else:
-                highs[c] = min(highs[c], round(value) if table.integral[c] else value)
+            ok = result.status == 0 and result.x is not None
+            found.append(float(result.x[j]) if ok else None)
+        out.append((j, found[0], found[1]))
+    return out

@@ -5,9 +5,11 @@ cold start: the bounds after a warm restart or from a seed are the bounds from s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from daks.anonymisation import audit as audit_module
 from daks.anonymisation.audit import Attacker, audit, intervals
 from daks.anonymisation.policy import PUBLIC_V1
 from daks.anonymisation.suppression import primary, secondary
@@ -123,3 +125,28 @@ def test_a_seed_from_fewer_relations_gives_the_bounds_of_all_of_them(
     seeded = Attacker(table, seed=(partial.lows, partial.highs, queued))
     cold = Attacker(table)
     _same((seeded.lows, seeded.highs), (cold.lows, cold.highs))
+
+
+def test_a_solved_piece_is_not_solved_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exact bounds of a piece are a function of what the solver reads: the second audit of
+    an unchanged piece (the next repair round, the final gate) reuses them."""
+    from tests.anonymisation.test_worked_examples import _example_2_table
+
+    calls = []
+    real = audit_module.milp
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(audit_module, "_SOLVED", {})
+    monkeypatch.setattr(audit_module, "milp", counted)
+    table, ids = _example_2_table(policy_secondary=True)
+    first = Attacker(table).bounds()
+    solved = len(calls)
+    assert solved > 0
+    again = Attacker(table).bounds()
+    assert len(calls) == solved
+    _same(first, again)
+    cell = ids["S1.h1"]
+    assert (first[0][cell], first[1][cell]) == (1, 28)
