@@ -95,7 +95,8 @@ def _propagate(
     of the step (a bound derived from valid bounds, stale or not, is valid), so the order of
     visits differs from one relation at a time but the fix-point does not: interval
     propagation is a monotone operator, and its greatest fix-point below the priors is the
-    same whatever fair order reaches it."""
+    same whatever fair order reaches it (exactly for whole-number cells, whose bounds move by
+    whole steps; to within EPS for amounts and means, since a gain below EPS is not taken)."""
     visits = budget * rel.count + 1000
     position = np.zeros(rel.count, dtype=np.int64)
     while True:
@@ -391,7 +392,7 @@ def _solve(
 # Solved pieces, by everything the solver reads: a piece that a repair round did not touch
 # comes back unchanged in the next audit (and in the final gate), so it is solved once.
 _SOLVED: dict[tuple[object, ...], list[tuple[int, float | None, float | None]]] = {}
-_SOLVED_LIMIT = 100_000
+_SOLVED_LIMIT = 10_000  # each key holds a piece of at most `exact_limit` cells
 
 
 def _optimise(
