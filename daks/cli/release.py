@@ -43,14 +43,9 @@ def hierarchy(engine: Engine) -> Hierarchy:
 
 
 def _rows(built: BuiltRelease) -> Iterator[tuple[Any, ...]]:
-    for block, cell in zip(built.blocks, built.cells, strict=True):
-        k = cell.key
-        yield (
-            k.town, k.level.value, k.metric.value, k.granularity.value, k.place,
-            k.direction.value, k.breakdown, int(k.start.timestamp()), int(k.end.timestamp()),
-            block, cell.value, cell.status.value, cell.coverage, cell.estimated,
-            built.policies[k.metric.value],
-        )  # fmt: skip
+    policies = built.policies
+    for row in built.rows:
+        yield (*row, policies[row[2]])
 
 
 def build(

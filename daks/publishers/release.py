@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -71,15 +72,43 @@ class Hierarchy:
     zones: Mapping[str, tuple[str, ...]]  # zone -> its member locations
 
 
+# A published cell as plain values, in the store's column order (CELL_COLUMNS without the
+# policy): town, level, metric, granularity, place, direction, breakdown, start, end (epoch
+# seconds), block, value, status, coverage, estimated. Workers hand back these rather than
+# Cell objects: millions of cells cross a process boundary and go straight to the store.
+Row = tuple[str, str, str, str, str, str, str, int, int, str, float | None, str, float, bool]
+
+
 @dataclass(frozen=True)
 class BuiltRelease:
-    cells: tuple[Cell, ...]  # sorted by key: equal inputs give equal (byte-identical) cells
-    blocks: tuple[str, ...]  # "YYYY-MM" owning each cell, parallel to `cells`
+    rows: tuple[Row, ...]  # sorted by key: equal inputs give equal (byte-identical) rows
     policies: dict[str, str]  # metric -> policy name
     counts: dict[str, int]  # status -> cells
     checked: int  # cells the audit examined
     extra_suppressed: int  # cells the audit made the builder hide beyond the two rules
     towns: dict[str, str] = field(default_factory=dict)  # town -> first block built
+    zones: dict[str, str] = field(default_factory=dict)  # town -> IANA time zone
+
+    @cached_property
+    def cells(self) -> tuple[Cell, ...]:
+        """The rows as domain cells (times aware, in the town's zone), in the same order."""
+        calendars = {town: Calendar(zone) for town, zone in self.zones.items()}
+        return tuple(_cell(row, calendars[row[0]]) for row in self.rows)
+
+    @cached_property
+    def blocks(self) -> tuple[str, ...]:
+        """The block ("YYYY-MM") owning each cell, parallel to `cells`."""
+        return tuple(row[9] for row in self.rows)
+
+
+def _cell(row: Row, calendar: Calendar) -> Cell:
+    key = CellKey(
+        town=row[0], level=Level(row[1]), place=row[4], metric=Metric(row[2]),
+        direction=Direction(row[5]), breakdown=row[6], granularity=Granularity(row[3]),
+        start=calendar.aware(row[7]), end=calendar.aware(row[8]),
+    )  # fmt: skip
+    return Cell(key=key, value=row[10], status=Status(row[11]), coverage=row[12],
+                estimated=row[13])  # fmt: skip
 
 
 # (level, place, direction, breakdown, granularity, start). Keys sort as plain tuples: Level
@@ -136,7 +165,7 @@ def build_release(
              readings_of, since[town] if since is not None else "", carried_of[town], exact_limit)
         for (town, metric), readings_of in sorted(grouped.items())
     ]  # fmt: skip
-    cells: list[tuple[str, Cell]] = []
+    rows: list[Row] = []
     checked = extra = 0
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
@@ -144,21 +173,21 @@ def build_release(
     else:
         results = [_judge(job) for job in jobs]
     for made, seen, added in results:
-        cells.extend(made)
+        rows.extend(made)
         checked += seen
         extra += added
-    cells.sort(key=lambda bc: _order(bc[1].key))
+    rows.sort(key=_order)
     counts: dict[str, int] = {s.value: 0 for s in Status}
-    for _, cell in cells:
-        counts[cell.status.value] += 1
+    for row in rows:
+        counts[row[11]] += 1
     return BuiltRelease(
-        cells=tuple(c for _, c in cells),
-        blocks=tuple(b for b, _ in cells),
+        rows=tuple(rows),
         policies=policies.versions(tier),
         counts=counts,
         checked=checked,
         extra_suppressed=extra,
         towns=dict(since) if since is not None else {t: "" for t, _ in grouped},
+        zones={town: hierarchy.towns[town] for town, _ in grouped},
     )
 
 
@@ -174,7 +203,7 @@ class _Job:
     exact_limit: int
 
 
-def _judge(job: _Job) -> tuple[list[tuple[str, Cell]], int, int]:
+def _judge(job: _Job) -> tuple[list[Row], int, int]:
     series = _Series(
         job.town, job.metric, job.policy, Calendar(job.hierarchy.towns[job.town]), job.hierarchy
     )
@@ -182,18 +211,10 @@ def _judge(job: _Job) -> tuple[list[tuple[str, Cell]], int, int]:
     return series.judge(job.first, job.carried, job.exact_limit)
 
 
-def _order(key: CellKey) -> tuple[str, str, str, str, str, str, str, float]:
-    """The store's paging order: (town, level, metric, granularity, place, direction, start)."""
-    return (
-        key.town,
-        key.level.value,
-        key.metric.value,
-        key.granularity.value,
-        key.place,
-        key.direction.value,
-        key.breakdown,
-        key.start.timestamp(),
-    )
+def _order(row: Row) -> tuple[str, str, str, str, str, str, str, int]:
+    """The store's paging order: (town, level, metric, granularity, place, direction,
+    breakdown, start), the first eight columns of a row."""
+    return row[:8]
 
 
 class _Series:
@@ -563,7 +584,7 @@ class _Series:
 
     def judge(
         self, first: str, carried: Mapping[CellKey, Status], exact_limit: int
-    ) -> tuple[list[tuple[str, Cell]], int, int]:
+    ) -> tuple[list[Row], int, int]:
         owner = {key: self._block(key) for key in self.buckets}
         keys_of: dict[str, list[Key]] = defaultdict(list)
         for key in sorted(self.buckets):
@@ -591,7 +612,7 @@ class _Series:
             judged.append(_Judged(table, index, attacker))
             checked += len(table)
         self._final_audit(built, keys_of, judged, decided, carried, exact_limit)
-        return self._cells(built, keys_of, decided), checked, extra
+        return self._rows(built, keys_of, decided), checked, extra
 
     def _summaries(
         self, keys: list[Key], decided: dict[Key, Mark], carried: Mapping[CellKey, Status]
@@ -680,12 +701,13 @@ class _Series:
             decided[key] = gate.marks[gate_index[key]]
         self._summaries(keys, decided, carried)
 
-    def _cells(
+    def _rows(
         self, built: list[str], keys_of: dict[str, list[Key]], decided: dict[Key, Mark]
-    ) -> list[tuple[str, Cell]]:
+    ) -> list[Row]:
         money = self.metric in MONEY_METRICS
         base = self.policy.amount_rounding if money else self.policy.rounding
-        out: list[tuple[str, Cell]] = []
+        out: list[Row] = []
+        town, metric = self.town, self.metric.value
         for block in built:
             for key in keys_of[block]:
                 mark = decided[key]
@@ -694,6 +716,7 @@ class _Series:
                 bucket = self.buckets[key]
                 length = bucket.end - key[5]
                 coverage = round(min(1.0, bucket.measured / (bucket.members * length)), 4)
+                value: float | None
                 if mark is Mark.SUPPRESSED:
                     value, status = None, Status.SUPPRESSED
                 else:
@@ -701,18 +724,14 @@ class _Series:
                     value = round(value, 6)
                     incomplete = coverage < self.policy.incomplete_below
                     status = Status.INCOMPLETE if incomplete else Status.OK
+                level, place, direction, breakdown, granularity, start = key
                 out.append(
                     (
-                        block,
-                        Cell(
-                            key=self._cell_key(key),
-                            value=value,
-                            status=status,
-                            coverage=coverage,
-                            estimated=bucket.estimated,
-                        ),
+                        town, level.value, metric, granularity.value, place, direction,
+                        breakdown, start, bucket.end, block, value, status.value, coverage,
+                        bucket.estimated,
                     )
-                )
+                )  # fmt: skip
         return out
 
 
