@@ -124,7 +124,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         market=Market(3, "TH", 8, 13),
         events=(
             _event("zomerfeest", "Zomerfeest", "2025-08-30", 14, 23, 1.8),
-            _event("braderie", "Braderie", "2025-09-13", 10, 18, 2.0),
+            _event("braderie", "Braderie", "2025-10-04", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:5],
     ),
@@ -143,7 +143,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         market=Market(1, "TU", 8, 13),
         events=(
             _event("zomerbar", "Zomerbar op het plein", "2025-08-29", 17, 23, 1.8),
-            _event("braderie", "Braderie", "2025-09-06", 10, 18, 2.0),
+            _event("braderie", "Braderie", "2025-10-11", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:6],
         shop_entries_bought=True,
@@ -189,7 +189,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         market=Market(0, "MO", 8, 13),
         events=(
             _event("zomerfeesten", "Zomerfeesten", "2025-08-30", 14, 23, 1.8),
-            _event("braderie", "Braderie", "2025-09-20", 10, 18, 2.0),
+            _event("braderie", "Braderie", "2025-10-04", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:6],
         shop_entries_bought=True,
@@ -211,7 +211,7 @@ TOWNS: tuple[SyntheticTown, ...] = (
         events=(
             _event("zomerfeest", "Zomerconcerten op de Grote Markt", "2025-08-29", 18, 23, 1.8),
             _event("kermis", "Zomerkermis", "2025-09-06", 14, 23, 1.8),
-            _event("braderie", "Braderie", "2025-09-27", 10, 18, 2.0),
+            _event("braderie", "Braderie", "2025-10-11", 10, 18, 2.0),
         ),
         shop_names=_SHOPS[:5],
     ),

@@ -146,7 +146,11 @@ def event_impact(
     weeks: Annotated[int, Query(ge=3, le=26)] = 8,
     rain: bool = False,
     at: Annotated[
-        datetime | None, Query(description="for a recurring market: the occurrence on or after")
+        datetime | None,
+        Query(
+            description="for a recurring market: the occurrence on or after this instant"
+            " (default: the latest occurrence the counts cover)"
+        ),
     ] = None,
     format_param: Annotated[str | None, Query(alias="format", description="json or csv")] = None,
 ) -> Response:
@@ -198,10 +202,21 @@ def impact_answer(
     calendar = TownCalendar(town.timezone, [_record(r) for r in store.events(conn, town.id)])
     start, end = row.start, row.end
     if row.rrule:
-        after = int(at.timestamp()) if at is not None else row.start
-        found = [o for o in calendar.occurrences(after, after + 53 * WEEK) if o.uid == row.uid]
+        if at is not None:
+            after = int(at.timestamp())
+            found = [o for o in calendar.occurrences(after, after + 53 * WEEK) if o.uid == row.uid]
+        else:
+            # Without ?at=, the latest occurrence the counts cover: the first one is where the
+            # data begin and has no weeks before it to compare with.
+            last = store.last_hour(conn, town.id, metric.value, exact)
+            upto = row.start if last is None else last + 3600
+            found = [
+                o
+                for o in calendar.occurrences(row.start, upto)
+                if o.uid == row.uid and o.end <= upto
+            ][-1:]
         if not found:
-            raise AnalyticsError("no occurrence of the market on or after that date")
+            raise AnalyticsError("no occurrence of the market in that period")
         start, end = found[0].start, found[0].end
     since = start - 3 * weeks * WEEK
     series = store.series(
