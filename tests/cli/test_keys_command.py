@@ -41,7 +41,7 @@ def test_a_key_is_printed_once_and_only_its_digest_is_stored(
         stored = " ".join(str(v) for v in row)
         grant = keys.verify(conn, key)
     assert key not in stored
-    assert key.split("_")[2] not in stored
+    assert key.split("_", 2)[2] not in stored  # the secret itself may hold "_"
     assert row.digest == hashlib.sha256(key.encode()).hexdigest()
     assert grant is not None
     assert (grant.tier, grant.town, grant.shops) == ("retailer", "testtown", ("testtown-bakkerij",))
