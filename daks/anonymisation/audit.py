@@ -21,9 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
-from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
-from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
 from daks.anonymisation.table import Flags, Floats, Ints, Mark, RelationArrays, Table
 
@@ -307,6 +304,10 @@ def _exact(
     piece of at most `limit` unknown cells that holds a watched cell. Pieces are the
     connected components of cells and relations, joined where a relation holds a cell not
     yet known exactly; only the small ones with a watched cell are ever built."""
+    # scipy is imported where it is used: a worker that only serves pages never loads it.
+    from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+
     n = rel.size
     if not rel.count:
         return
@@ -405,6 +406,8 @@ def _optimise(
 ) -> list[tuple[int, float | None, float | None]]:
     """The exact minimum and maximum of each target column; None where the solver finds
     none (unbounded or not solved: the propagated bound stays)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
+
     constraint = LinearConstraint(matrix, rhs, rhs)
     box = Bounds(low, high)
     out: list[tuple[int, float | None, float | None]] = []

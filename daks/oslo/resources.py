@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import orjson
-from pyld import jsonld
 from rdflib import Graph
 
 from daks.domain.cells import Cell
@@ -85,6 +84,8 @@ def render_concept(base: str, path: str, media_type: str) -> bytes:
 
 def graph_of(document: bytes, base: str) -> Graph:
     """Parse one of our JSON-LD documents offline (pyld with the package contexts)."""
+    from pyld import jsonld  # imported here: pyld and requests are 25 MB in every API worker
+
     nquads = jsonld.to_rdf(
         orjson.loads(document),
         {"format": "application/n-quads", "documentLoader": document_loader(base)},

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -78,6 +77,8 @@ def _text(graph: Graph, node: Node, prop: URIRef) -> str | None:
 
 def validate(graph: Graph, shapes: tuple[str, ...] = ALL) -> ValidationReport:
     """Validate `graph` against the official OSLO shapes and our profile (or a subset)."""
+    from pyshacl import validate as shacl_validate  # imported here: 27 MB in every API worker
+
     conforms, report, text = shacl_validate(
         graph,
         shacl_graph=shapes_graph(shapes),
