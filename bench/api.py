@@ -1,12 +1,18 @@
 """API under load: uvicorn with 2 workers on a release of 1M and of 10M cells, driven from a
-second process on loopback by a bounded async httpx client (50 connections).
+second process on loopback by wrk (Debian's `wrk` package) with a Lua script, 50 connections.
+Without wrk it falls back to a bounded async httpx client and says so: that client needs
+about as much CPU per request as the server, so on 2 cores it measures itself as much as
+the service.
 
     .venv/bin/python bench/api.py                      # 1M and 10M cells, 30 s per scenario
     .venv/bin/python bench/api.py --scale 0.05 --seconds 5   # 50k and 500k cells, quick
 
 Scenarios: 1,000-cell JSON-LD pages, 24-cell day queries (plain JSON), and 304
-revalidations. Prints req/s, p50, p99, errors and the server's peak memory (all workers,
-RSS) per release size, and the large ÷ small p50 and p99 latency ratios. Targets (issue 5):
+revalidations. Prints req/s, p50, p99 (wrk's latency percentiles), errors (socket errors,
+timeouts and any status other than the expected 200 or 304) and the server's peak memory
+(all workers and the supervisor: RSS, and PSS, which counts pages the workers share once)
+per release size, the large ÷ small p50 and p99 latency ratios, and the machine's load
+while it ran (other work on the same cores lowers every figure). Targets (issue 5):
 ≥ 200 req/s for pages, ≥ 1,000 req/s for day queries, p99 < 100 ms, no errors, ratio < 1.5,
 memory < 300 MB.
 """
@@ -18,6 +24,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -251,11 +258,126 @@ async def load(
     }
 
 
+# The three scenarios for wrk: the same questions as the httpx client asks (a random
+# location and day), every response's status checked against the expected one.
+WRK_SCRIPT = """
+local scenario, locations, year_start = "%(scenario)s", %(locations)d, %(year_start)d
+local expected = %(expected)d
+local fixed = { %(fixed)s }
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(%(seed)d)
+  unexpected = 0
+end
+local function iso(t) return os.date("!%%Y-%%m-%%dT%%H:00:00Z", t) end
+function request()
+  local loc = string.format("loc%%05d", math.random(0, locations - 1))
+  local start = year_start + math.random(0, 299) * 86400
+  if scenario == "pages" then
+    return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
+      "&limit=1000&from=" .. iso(start), { ["Accept"] = "application/ld+json" })
+  elseif scenario == "days" then
+    return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
+      "&from=" .. iso(start) .. "&to=" .. iso(start + 86400))
+  end
+  local pick = fixed[math.random(1, #fixed)]
+  return wrk.format("GET", pick[1], { ["If-None-Match"] = pick[2] })
+end
+function response(status, headers, body)
+  if status ~= expected then unexpected = unexpected + 1 end
+end
+function done(summary, latency, requests)
+  local wrong = 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("unexpected") end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "rps": %%f, "p50_ms": %%f, "p99_ms": %%f, "errors": %%d}\\n',
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    wrong + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def revalidated(base: str, locations: int) -> list[tuple[str, str]]:
+    """The 304 scenario's questions and their ETags, asked once beforehand."""
+    from urllib.request import urlopen
+
+    fixed = []
+    for i in range(20):
+        url = f"/v1/observations?location=loc{i % locations:05d}&limit=100"
+        with urlopen(base + url) as response:  # noqa: S310 (our own loopback server)
+            fixed.append((url, response.headers["ETag"]))
+    return fixed
+
+
+def load_wrk(
+    wrk: str, base: str, scenario: str, seconds: float, connections: int, locations: int
+) -> dict[str, float]:
+    fixed = revalidated(base, locations) if scenario == "304" else []
+    script = WRK_SCRIPT % {
+        "scenario": scenario,
+        "locations": locations,
+        "year_start": YEAR_START,
+        "expected": 304 if scenario == "304" else 200,
+        "fixed": ", ".join(f"{{ {json.dumps(u)}, {json.dumps(e)} }}" for u, e in fixed),
+        "seed": len(scenario),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            # One wrk thread: it needs a small part of a core, the server needs the rest.
+            [
+                wrk,
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                base,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(f.name)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def client_main(args: argparse.Namespace) -> None:
     result = asyncio.run(
         load(args.base, args.scenario, args.seconds, args.connections, args.locations)
     )
     print(json.dumps(result))
+
+
+def worker_rss(pid: int) -> list[int]:
+    """RSS in bytes of each child of the supervisor (the uvicorn workers)."""
+    sizes = []
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        return sizes
+    for child in children:
+        try:
+            with open(f"/proc/{child}/statm") as f:
+                sizes.append(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+        except OSError:
+            continue
+    return sizes
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, dict[str, float]]:
@@ -268,28 +390,36 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
     )
     port = free_port()
     server = serve(url, port)
-    peak = peak_pss = 0
+    peak = peak_pss = peak_worker = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss
+        nonlocal peak, peak_pss, peak_worker
         while not done.is_set():
             peak = max(peak, tree_rss(server.pid))
             peak_pss = max(peak_pss, tree_pss(server.pid))
+            peak_worker = max([peak_worker, *worker_rss(server.pid)])
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     results: dict[str, dict[str, float]] = {}
+    base = f"http://127.0.0.1:{port}"
+    load_before = load_average()
     try:
         for scenario in ("pages", "days", "304"):
+            if args.wrk:
+                results[scenario] = load_wrk(
+                    args.wrk, base, scenario, args.seconds, args.connections, locations
+                )
+                continue
             out = subprocess.run(
                 [
                     sys.executable,
                     __file__,
                     "--client",
                     "--base",
-                    f"http://127.0.0.1:{port}",
+                    base,
                     "--scenario",
                     scenario,
                     "--seconds",
@@ -319,9 +449,10 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
         )
     print(
         f"  server peak memory (2 workers + supervisor): RSS {peak / 2**20:.0f} MB,"
-        f" PSS {peak_pss / 2**20:.0f} MB",
+        f" PSS {peak_pss / 2**20:.0f} MB; largest worker RSS {peak_worker / 2**20:.0f} MB",
         flush=True,
     )
+    print(f"  load average (1, 5, 15 min) before: {load_before}, after: {load_average()}")
     return results
 
 
@@ -332,6 +463,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1M and 10M cells")
     parser.add_argument("--seconds", type=float, default=30.0, help="per scenario")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--httpx", action="store_true", help="drive the load with the httpx client, not wrk"
+    )
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
@@ -340,6 +474,17 @@ def main() -> None:
     if args.client:
         client_main(args)
         return
+    args.wrk = None if args.httpx else shutil.which("wrk")
+    if args.wrk:
+        print(
+            f"load: wrk, 1 thread, {args.connections} connections, {args.seconds:g} s per scenario"
+        )
+    else:
+        print(
+            "load: the async httpx client (wrk not found: `apt-get install -y wrk`); it costs"
+            " about as much CPU per request as the server, so on 2 cores these figures are"
+            " the client's limit as much as the service's"
+        )
     small, large = int(1_000_000 * args.scale), int(10_000_000 * args.scale)
     with tempfile.TemporaryDirectory(prefix="daks-bench-api-") as tmp:
         a = run_size(small, args, Path(tmp))
