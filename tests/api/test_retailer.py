@@ -15,14 +15,12 @@ from urllib.parse import urlencode
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_
-from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy import Engine
 
 from daks.api.app import create_app
-from daks.api.routes.retailer import street_figure
 from daks.domain.codes import PlaceKind
 from daks.ingest.registry import PlaceRecord, TownRecord
 from daks.settings import Settings
@@ -471,50 +469,6 @@ def test_no_median_where_the_street_footfall_is_suppressed(
     _entries(engine, tmp_path, [(OWN, 10, 30)] + [(s, 10, 40) for s in OTHERS[:5]])
     (row,) = _conversion(client, retailer)["items"]
     assert (row["footfall"], row["conversion"], row["street_median"]) == (None, None, None)
-
-
-@pytest.mark.parametrize(
-    ("others", "expected"),
-    [
-        ([12, 20, 31, 47, 90], 35.0),
-        ([12, 20, 31, 47, 90, 33], 35.0),
-        ([0, 0, 0, 40, 50], None),  # the central three: only one shop counted anything
-        ([1, 2, 3, 100, 200], None),  # 3 + 2 is under 15 % of 100: the largest dominates
-        ([1, 1, 2, 2, 3], None),  # together 5 entries: a small count
-        ([10, 20, 30, 40], None),  # four other shops only
-    ],
-)
-def test_street_figure_rule(others: list[float], expected: float | None) -> None:
-    assert street_figure(others) == expected
-
-
-def test_knowing_every_other_shop_but_one_leaves_that_one_vague() -> None:
-    """Beyond the threat model (the caller alone, or with one other shop) and still: even
-    someone who knew all other shops of this street but one would not learn it. The plain
-    median would give it exactly (31); the published figure fits 15 values of it."""
-    known = [12.0, 20.0, 47.0, 90.0]
-    figure = street_figure([*known, 31.0])
-    candidates = [v for v in range(500) if street_figure([*known, float(v)]) == figure]
-    assert figure == 35.0
-    assert candidates == list(range(31, 46))
-    assert 31 in candidates
-
-
-@settings(max_examples=300, derandomize=True, deadline=None)
-@given(st.lists(st.integers(min_value=0, max_value=300), min_size=3, max_size=9))
-def test_the_figure_comes_from_the_central_shops_only(others: list[int]) -> None:
-    """Whatever the street: no figure from fewer than 5 other shops; a figure is a multiple
-    of 5; the largest shop (the one a figure would most expose) and the smallest have no
-    influence on it at all."""
-    figure = street_figure([float(v) for v in others])
-    if len(others) < 5:
-        assert figure is None
-    if figure is None:
-        return
-    ranked = sorted(float(v) for v in others)
-    assert figure % 5 == 0
-    assert street_figure([*ranked[:-1], ranked[-1] + 1000]) == figure
-    assert street_figure([0.0, *ranked[1:]]) == figure
 
 
 def test_the_retailer_routes_keep_their_schema_with_a_key(

@@ -14,7 +14,7 @@ exist; a key of another tier is a 403.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,8 +27,10 @@ from sqlalchemy import Connection
 from daks.anonymisation.buckets import Calendar, coverage
 from daks.anonymisation.errors import DisclosureError
 from daks.anonymisation.policy import PolicyTable, Tier
-from daks.anonymisation.suppression import dominated, protect, ratio
-from daks.anonymisation.table import PUBLISHED, Table, round_to
+from daks.anonymisation.profiles import profile_relations
+from daks.anonymisation.street import street_figure
+from daks.anonymisation.suppression import protect, ratio
+from daks.anonymisation.table import PUBLISHED, Table
 from daks.api.auth import own_shop
 from daks.api.deps import RetailerDep, SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
@@ -48,7 +50,6 @@ RETAILER = POLICIES.policy(Tier.RETAILER, Metric.SHOP_ENTRIES)
 # The public rules for any figure about shops: what the street median must pass.
 ABOUT_SHOPS = POLICIES.policy(Tier.PUBLIC, Metric.SHOP_ENTRIES)
 FOOTFALL = Metric.PEDESTRIANS
-MIN_OTHER_SHOPS = 5
 MAX_RANGE = {Granularity.HOUR: 31 * 86400, Granularity.DAY: 366 * 86400}
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no key, or a key that is not valid"},
@@ -362,24 +363,13 @@ def _buckets(
     return out
 
 
-def _splits(values: Mapping[str, float]) -> list[tuple[str, list[str]]]:
-    """The additive relations between one bucket's total and its profiles: the total is the
-    sum of the age bands, and of the genders; a band is the sum of its crossed cells
-    (age=…|gender=…). Only where the vendor's figures add up: the attacker treats a
+def _splits(values: Mapping[str, float]) -> list[tuple[str, tuple[str, ...]]]:
+    """The profile relations of one bucket (the total over each split, each band or gender
+    over its crossed cells), only where the vendor's figures add up: the attacker treats a
     relation as an equation, and one the data break is no constraint at all."""
-    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    relations: list[tuple[str, list[str]]] = []
-    for breakdown in sorted(b for b in values if b):
-        groups[tuple(p.split("=", 1)[0] for p in breakdown.split("|"))].append(breakdown)
-    if "" in values:
-        relations += [("", parts) for _, parts in sorted(groups.items())]
-    for band in sorted(b for b in values if b and "|" not in b):
-        crossed = [b for b in sorted(values) if "|" in b and band in b.split("|")]
-        if crossed:
-            relations.append((band, crossed))
     return [
         (total, parts)
-        for total, parts in relations
+        for total, parts in profile_relations(values)
         if abs(values[total] - sum(values[p] for p in parts)) <= 1e-9 * max(1.0, values[total])
     ]
 
@@ -524,30 +514,6 @@ def _entry_rows(document: EntryPage) -> Iterable[list[object]]:
 # -- conversion against the street ---------------------------------------------------------------
 
 
-def street_figure(others: Sequence[float]) -> float | None:
-    """The street's typical entries in one bucket, from the exact entries of the *other* shops
-    of the street (never the caller's), as far as it may be shown (docs/privacy.md).
-
-    A plain median is one shop's exact figure (with 3 shops, or any odd number), and the
-    footfall it is divided by is public, so it would hand the caller that shop's entries.
-    Instead: at least `MIN_OTHER_SHOPS` other shops; the mean of the central three (odd) or
-    four (even) of them, so never one shop's figure and never the top or bottom one; those
-    central shops must pass the public rules for any figure about shops (at least 3 counted
-    something, no dominance by the p %-rule, together not a small count), and the mean is
-    rounded as public counts are."""
-    if len(others) < MIN_OTHER_SHOPS:
-        return None
-    ranked = sorted(others)
-    width = 3 if len(ranked) % 2 else 4
-    first = (len(ranked) - width) // 2
-    central = tuple(ranked[first : first + width])
-    if dominated(central, ABOUT_SHOPS.min_contributors, ABOUT_SHOPS.dominance_p):
-        return None
-    if sum(central) < ABOUT_SHOPS.threshold:
-        return None
-    return round_to(sum(central) / width, ABOUT_SHOPS.rounding)
-
-
 def _by_bucket(
     readings: Iterable[Any], calendar: Calendar, granularity: Granularity
 ) -> dict[str, dict[int, tuple[float, int]]]:
@@ -632,7 +598,7 @@ def conversion(
         entries_, bucket_end = own[bucket]
         cell = footfall.get(bucket)
         shown = cell.value if cell is not None and cell.status != Status.SUPPRESSED else None
-        figure = street_figure([o[bucket][0] for o in others.values() if bucket in o])
+        figure = street_figure([o[bucket][0] for o in others.values() if bucket in o], ABOUT_SHOPS)
         items.append(
             ConversionRow(
                 start=calendar.aware(bucket),
