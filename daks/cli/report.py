@@ -1,9 +1,12 @@
 """`daks report event ID`: the measured impact of an event or market, in a terminal.
 
 The same answer as `GET /v1/events/{id}/impact`, built by the same code; the command line
-runs with the town's own database, so it answers on the exact counts (the internal basis),
-and says so. `--json` prints the API's JSON body. An event the counts cannot answer for
-(too few comparable weeks, missing hours) ends with status 2 and the reason.
+runs with the town's own database, so by default it answers on the exact counts (the
+internal basis, as the town's own key gets it), and says so; `--published` gives the answer
+everyone else gets, on the published cells of the current release (hours not published
+are left out and named). `--json` prints the API's JSON body. An event the counts cannot
+answer for (no counted hour in the window, too few comparable weeks) ends with status 2 and
+the reason.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ def event(
     at: Annotated[
         datetime | None, typer.Option(help="for a weekly market: the occurrence on or after")
     ] = None,
+    published: Annotated[
+        bool,
+        typer.Option("--published", help="the public answer: published cells of the release"),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="the API's JSON body")] = False,
 ) -> None:
     """Did the event or market bring people? Its footfall against comparable weeks."""
@@ -43,7 +50,7 @@ def event(
         with refusals(), engine.connect() as conn:
             row = store.event(conn, event_id)
             try:
-                body = impact_answer(conn, row, place, metric, weeks, rain, at, exact=True)
+                body = impact_answer(conn, row, place, metric, weeks, rain, at, exact=not published)
             except AnalyticsError as exc:
                 typer.echo(f"cannot answer for event {event_id}: {exc}", err=True)
                 raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -73,12 +80,18 @@ def render(body: dict[str, Any]) -> str:
         if body["significant"]
         else "no clear effect: the band holds 0 %",
     ]
+    if body["left_out"]:
+        lines.append(
+            f"counted {body['hours']} of the window's {body['window_hours']} hours, which usually"
+            f" hold {100 * body['coverage']:.0f} % of its footfall; the band is widened for the rest"
+        )
+        lines += [f"  left out: {hour['start']} ({hour['reason']})" for hour in body["left_out"]]
     if body["rain_adjusted"] and body["rain_effect_pct"] is not None:
         lines.append(f"adjusted for rain (a wet hour loses {-body['rain_effect_pct']:.0f} %)")
     lines += ["", "baseline weeks:"]
     for week in body["baseline"]:
         used = "used" if week["used"] else f"left out: {week['reason']}"
         value = "-" if week["value"] is None else f"{week['value']:.0f}"
-        lines.append(f"  {week['start']}  {value:>8}  {used}")
+        lines.append(f"  {week['start']}  {value:>8}  {week['hours']:>2} h  {used}")
     lines += [f"note: {note}" for note in body["notes"]]
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from daks.ingest.model import EventRecord
 from daks.publishers.analytics.benchmarks import TownInput, TownLine, benchmark, weekly_totals
 from daks.publishers.analytics.calendars import TownCalendar, zone_of
 from daks.publishers.analytics.comparisons import ZoneShares, zone_shares
-from daks.publishers.analytics.errors import AnalyticsError
+from daks.publishers.analytics.errors import AnalyticsError, InsufficientData
 from daks.publishers.analytics.impact import Impact, impact
 from daks.publishers.analytics.profiles import (
     DAY_NAMES,
@@ -149,7 +149,7 @@ def event_impact(
         datetime | None,
         Query(
             description="for a recurring market: the occurrence on or after this instant"
-            " (default: the latest occurrence the counts cover)"
+            " (default: the latest occurrence the counts cover that can be answered)"
         ),
     ] = None,
     format_param: Annotated[str | None, Query(alias="format", description="json or csv")] = None,
@@ -163,8 +163,11 @@ def event_impact(
     except AnalyticsError as exc:
         raise HTTPException(422, str(exc)) from None
     if _wants_csv(request, format_param):
-        flat = {k: v for k, v in body.items() if k not in ("baseline", "notes", "event")}
+        flat = {
+            k: v for k, v in body.items() if k not in ("baseline", "notes", "event", "left_out")
+        }
         flat["event"] = row.id
+        flat["left_out"] = " ".join(f"{g['start']}/{g['reason']}" for g in body["left_out"])
         return _csv([flat])
     return Response(_json(body), media_type="application/json")
 
@@ -200,25 +203,10 @@ def impact_answer(
     if not target:
         raise AnalyticsError("the event has no place: name a zone or location with ?place=")
     calendar = TownCalendar(town.timezone, [_record(r) for r in store.events(conn, town.id)])
-    start, end = row.start, row.end
-    if row.rrule:
-        if at is not None:
-            after = int(at.timestamp())
-            found = [o for o in calendar.occurrences(after, after + 53 * WEEK) if o.uid == row.uid]
-        else:
-            # Without ?at=, the latest occurrence the counts cover: the first one is where the
-            # data begin and has no weeks before it to compare with.
-            last = store.last_hour(conn, town.id, metric.value, exact)
-            upto = row.start if last is None else last + 3600
-            found = [
-                o
-                for o in calendar.occurrences(row.start, upto)
-                if o.uid == row.uid and o.end <= upto
-            ][-1:]
-        if not found:
-            raise AnalyticsError("no occurrence of the market in that period")
-        start, end = found[0].start, found[0].end
-    since = start - 3 * weeks * WEEK
+    windows = _occurrences(conn, row, calendar, metric, at, exact)
+    since = windows[-1][0] - 3 * weeks * WEEK
+    # To the end of the last day: a market is measured against the rest of its own day.
+    end = windows[0][1] + DAY
     series = store.series(
         conn, town.id, target, metric.value, since, end, exact, _release(conn, exact)
     )
@@ -229,8 +217,59 @@ def impact_answer(
             for w in store.weather(conn, town.id, since, end)
         ]
         weather = join(series.points, series.seconds, spells)
-    result = impact(series, start, end, calendar, event_uid=row.uid, weeks=weeks, weather=weather)
-    return _impact_out(row, target, metric, start, end, result)
+    refused: list[str] = []
+    for start, end in windows:
+        try:
+            result = impact(
+                series, start, end, calendar, event_uid=row.uid, weeks=weeks, weather=weather
+            )
+        except InsufficientData as exc:
+            refused.append(f"{_iso(start)}: {exc}")
+            continue
+        body = _impact_out(row, target, metric, start, end, result)
+        if refused:
+            body["notes"].insert(
+                0,
+                f"later market days could not be answered ({'; '.join(refused)}): "
+                "this is the latest one that could",
+            )
+        return body
+    raise InsufficientData(
+        refused[0].split(": ", 1)[1] if len(refused) == 1 else "; ".join(refused)
+    )
+
+
+LATEST_TRIED = 4  # market days tried, newest first, when no occurrence is asked for
+
+
+def _occurrences(
+    conn: Any,
+    row: store.EventRow,
+    calendar: TownCalendar,
+    metric: Metric,
+    at: datetime | None,
+    exact: bool,
+) -> list[tuple[int, int]]:
+    """The windows to answer for, newest first: a one-off event's own; the market day on or
+    after `at`; or else the latest market days the counts cover (the newest that can be
+    answered is: on the published basis the latest day may have too few cells shown)."""
+    if not row.rrule:
+        return [(row.start, row.end)]
+    if at is not None:
+        after = int(at.timestamp())
+        found = [o for o in calendar.occurrences(after, after + 53 * WEEK) if o.uid == row.uid]
+        found = found[:1]
+    else:
+        # The first occurrence is where the data begin and has no weeks before it to compare
+        # with, so it is never the default unless it is the only one.
+        last = store.last_hour(conn, row.town, metric.value, exact)
+        upto = row.start if last is None else last + 3600
+        found = [
+            o for o in calendar.occurrences(row.start, upto) if o.uid == row.uid and o.end <= upto
+        ][-LATEST_TRIED:][::-1]
+    if not found:
+        raise AnalyticsError("no occurrence of the market in that period")
+    return [(o.start, o.end) for o in found]
 
 
 def _impact_out(
@@ -252,12 +291,22 @@ def _impact_out(
         "high_pct": round(result.high_pct, 1),
         "level": result.level,
         "significant": result.significant,
+        "hours": result.hours,
+        "window_hours": result.window_hours,
+        "coverage": round(result.coverage, 3),
+        "left_out": [{"start": _iso(g.start), "reason": g.reason} for g in result.left_out],
         "rain_adjusted": result.rain_adjusted,
         "rain_effect_pct": None
         if result.rain_effect_pct is None
         else round(result.rain_effect_pct, 1),
         "baseline": [
-            {"start": _iso(b.start), "value": b.value, "used": b.used, "reason": b.reason}
+            {
+                "start": _iso(b.start),
+                "value": b.value,
+                "hours": b.hours,
+                "used": b.used,
+                "reason": b.reason,
+            }
             for b in result.baseline
         ],
         "notes": list(result.notes),

@@ -2,22 +2,35 @@
 a baseline of comparable periods, as an uplift in percent with an uncertainty band.
 
 Method (`same-weekday`): the same local weekday and clock hours in each of the preceding
-weeks (up to twice `weeks` back, until `weeks` clean ones are found). A baseline week is
-left out when any of its buckets is missing, incomplete or suppressed, falls on a public
-holiday or a shopping Sunday, overlaps another event or market (a weekly market that is also
-on during the event is part of the ordinary background and does not exclude a week), or is
-in a school holiday when the event is not (when the event is in a school holiday, holiday
-weeks are preferred). Each clean week i gives a log ratio r_i = log(observed / baseline_i).
-The uplift is exp(mean r) − 1; the band is a Student-t prediction interval,
-mean r ± t(n−1) · sd · √(1 + 1/n), back-transformed: it is the range the ratio of a week
-*without* the event would fall in, so a band that holds 0 % means the window was not unlike
-an ordinary week.
+weeks (up to twice `weeks` back, until `weeks` usable ones are found). A baseline week is
+left out when it falls on a public holiday or a shopping Sunday, overlaps another event or
+market (a weekly market that is also on during the event is part of the ordinary background
+and does not exclude a week), or is in a school holiday when the event is not (when the
+event is in a school holiday, holiday weeks are preferred).
+
+Only hours counted on both sides are compared. An hour of the window that is missing,
+incomplete or suppressed (a published cell below the threshold, or hidden so that another
+cannot be worked out) is left out of the answer, and named. Each baseline week is compared
+on the hours usable both in the window and in that week; a week with fewer than half of the
+window's usable hours is left out. Each usable week i gives a log ratio
+r_i = log(observed / baseline_i) over its shared hours. The uplift is exp(mean r) − 1; the
+band is a Student-t prediction interval, mean r ± t(n−1) · sd · √(1 + 1/n), back-transformed:
+it is the range the ratio of a week *without* the event would fall in, so a band that holds
+0 % means the window was not unlike an ordinary week.
+
+When hours of the window were left out, the answer is the uplift of the hours that were
+counted, and the band is widened for the rest: with c the share of the window's usual
+footfall (the median of the baseline weeks per hour) that falls in the counted hours, and
+s the spread of the effect from hour to hour (of the counted hours' log ratios against their
+usual value, and at least the hour-to-hour noise of the baseline weeks), the half-width h
+becomes √(h² + (t · (1 − c) · s)²). A window of which nothing was counted is not answered.
 
 A weekly market has no clean preceding weeks (every week has the market), so it falls back
 to `other-days`: the share of the day's footfall that falls in the market hours, on the
 market day against the same hours on the other days of the same kind (working day,
-Saturday, Sunday) of the preceding weeks. It assumes those days have the same daily shape;
-an effect that spills over into the rest of the day is partly missed.
+Saturday, Sunday) of the preceding weeks, each pair of days compared on the hours counted on
+both. It assumes those days have the same daily shape; an effect that spills over into the
+rest of the day is partly missed.
 
 Rain adjustment (optional): a wet hour (≥ 0.2 mm) is scaled by the town's own rain effect,
 the median log ratio of wet hours to the median of dry hours at the same hour of the week
@@ -34,6 +47,7 @@ from statistics import mean, median, stdev
 
 from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
+from daks.domain.codes import Status
 from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import Labels, TownCalendar
 from daks.publishers.analytics.errors import InsufficientData
@@ -43,14 +57,24 @@ SAME_WEEKDAY = "same-weekday"
 OTHER_DAYS = "other-days"
 MIN_WET_HOURS = 12
 DAY_HOURS = (6, 22)  # the local hours a day's footfall is counted in for `other-days`
+MIN_SHARED = 0.5  # a baseline period shares at least this part of the window's usable hours
 
 
 @dataclass(frozen=True, slots=True)
 class BaselinePeriod:
     start: int  # the first bucket of the comparable window
-    value: float | None  # its footfall (rain-adjusted when asked), None when unusable
+    value: float | None  # its footfall over the shared hours (rain-adjusted when asked)
     used: bool
     reason: str  # "used" or why it was left out
+    hours: int = 0  # the hours it shares with the window, those its ratio rests on
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An hour of the window the answer could not count, and why."""
+
+    start: int
+    reason: str  # "suppressed", "incomplete" or "missing"
 
 
 @dataclass(frozen=True)
@@ -58,7 +82,7 @@ class Impact:
     basis: Basis
     release: int | None
     method: str
-    observed: float
+    observed: float  # over the hours counted
     expected: float  # the baseline the observed count is compared with
     uplift_pct: float
     low_pct: float
@@ -69,6 +93,9 @@ class Impact:
     rain_effect_pct: float | None  # the town's estimated effect of a wet hour
     baseline: tuple[BaselinePeriod, ...]
     notes: tuple[str, ...] = field(default=())
+    window_hours: int = 0  # buckets of the whole window
+    left_out: tuple[LeftOut, ...] = field(default=())
+    coverage: float = 1.0  # share of the window's usual footfall in the hours counted
 
     @property
     def weeks_used(self) -> int:
@@ -78,6 +105,11 @@ class Impact:
     def significant(self) -> bool:
         """True when an ordinary period would not have given this ratio."""
         return self.low_pct > 0 or self.high_pct < 0
+
+    @property
+    def complete(self) -> bool:
+        """True when every hour of the window was counted."""
+        return not self.left_out
 
 
 def _shift(calendar: TownCalendar, instant: int, days: int) -> int:
@@ -122,23 +154,43 @@ def rain_effect(
     return median(ratios)
 
 
-def _values(
+def _hourly(
     series: Series,
     starts: Sequence[int],
     weather: Mapping[int, Covariates] | None,
     beta: float | None,
-) -> list[float] | None:
-    values: list[float] = []
+) -> list[float | None]:
+    """The value of each bucket (rain-adjusted when asked), None where it is not usable."""
+    values: list[float | None] = []
     for start in starts:
         value = series.value(start)
-        if value is None:
-            return None
-        if beta is not None and weather is not None:
+        if value is not None and beta is not None and weather is not None:
             cov = weather.get(start)
             if cov is not None and cov.wet:
                 value /= math.exp(beta)
         values.append(value)
     return values
+
+
+def _why_not(series: Series, start: int) -> str:
+    point = series.points.get(start)
+    if point is None:
+        return "missing"
+    return "suppressed" if point.status is Status.SUPPRESSED else "incomplete"
+
+
+def _shared(
+    observed: Sequence[float | None], base: Sequence[float | None]
+) -> tuple[float, float, int]:
+    """The totals of both sides over the hours usable on both, and how many there are."""
+    pairs = [(o, b) for o, b in zip(observed, base, strict=True) if o is not None and b is not None]
+    return sum(o for o, _ in pairs), sum(b for _, b in pairs), len(pairs)
+
+
+def _too_few(shared: int, usable: int) -> str | None:
+    if shared == 0 or shared < MIN_SHARED * usable:
+        return f"only {shared} of the {usable} counted hours of the window counted here too"
+    return None
 
 
 def _exclusion(
@@ -161,16 +213,57 @@ def _exclusion(
     return None
 
 
-def _band(ratios: Sequence[float], level: float) -> tuple[float, float, float]:
+def _pct(log_ratio: float) -> float:
+    return (math.exp(log_ratio) - 1) * 100
+
+
+@dataclass(frozen=True)
+class _Gaps:
+    """What the hours left out of the window cost the answer: the share of the window's
+    usual footfall that was counted, and the hour-to-hour spread of the effect that the
+    left-out hours could have differed by."""
+
+    coverage: float
+    spread: float
+
+    @classmethod
+    def of(cls, observed: Sequence[float | None], bases: Sequence[Sequence[float | None]]) -> _Gaps:
+        n = len(observed)
+        usual: list[float | None] = []
+        noise: list[float] = []
+        for i in range(n):
+            seen = [b[i] for b in bases if b[i] is not None]
+            usual.append(median(v for v in seen if v is not None) if seen else None)
+            logs = [math.log(v + 0.5) for v in seen if v is not None]
+            if len(logs) > 1:
+                noise.append(stdev(logs) ** 2)
+        known = [u for u in usual if u is not None]
+        # An hour never counted in any baseline week weighs as much as an average one: the
+        # cautious choice, as it can only lower the coverage.
+        fill = mean(known) if known else 1.0
+        weights = [fill if u is None else u for u in usual]
+        counted = sum(w for w, o in zip(weights, observed, strict=True) if o is not None)
+        whole = sum(weights)
+        coverage = counted / whole if whole > 0 else sum(o is not None for o in observed) / n
+        effects = [
+            math.log((o + 0.5) / (u + 0.5))
+            for o, u in zip(observed, usual, strict=True)
+            if o is not None and u is not None
+        ]
+        spread = stdev(effects) if len(effects) > 1 else 0.0
+        floor = math.sqrt(mean(noise)) if noise else 0.0
+        return cls(min(1.0, coverage), max(spread, floor))
+
+
+def _band(ratios: Sequence[float], level: float, gaps: _Gaps | None) -> tuple[float, float, float]:
     n = len(ratios)
     centre = mean(ratios)
     spread = stdev(ratios) if n > 1 else 0.0
-    half = float(student_t.ppf((1 + level) / 2, n - 1)) * spread * math.sqrt(1 + 1 / n)
+    quantile = float(student_t.ppf((1 + level) / 2, n - 1))
+    half = quantile * spread * math.sqrt(1 + 1 / n)
+    if gaps is not None and gaps.coverage < 1:
+        half = math.hypot(half, quantile * (1 - gaps.coverage) * gaps.spread)
     return centre, centre - half, centre + half
-
-
-def _pct(log_ratio: float) -> float:
-    return (math.exp(log_ratio) - 1) * 100
 
 
 def impact(
@@ -188,8 +281,8 @@ def impact(
     """The impact of the window [start, end) on `series` (see the module docstring).
 
     `event_uid` names the event or market evaluated, so its own occurrences are not taken
-    for "another event". Raises InsufficientData when the window or the baseline is too
-    incomplete to answer.
+    for "another event". Raises InsufficientData when no hour of the window was counted, or
+    too few baseline periods share its counted hours to answer.
     """
     if end <= start:
         raise InsufficientData("the event window is empty")
@@ -207,15 +300,22 @@ def impact(
         if beta is None:
             notes.append("too few wet hours before the event to estimate a rain effect")
 
-    observed = _values(series, window, weather, beta)
-    if observed is None:
-        raise InsufficientData("the event window has missing, incomplete or suppressed buckets")
+    observed = _hourly(series, window, weather, beta)
+    left_out = tuple(
+        LeftOut(s, _why_not(series, s)) for s, v in zip(window, observed, strict=True) if v is None
+    )
+    usable = len(window) - len(left_out)
+    if usable == 0:
+        raise InsufficientData(
+            "no hour of the event window was counted (missing, incomplete or suppressed)"
+        )
 
     periods: list[BaselinePeriod] = []
     ratios: list[float] = []
-    obs_total = sum(observed)
+    bases: list[list[float | None]] = []
+    relaxed = False  # school weeks joined holiday weeks for an event in a school holiday
     for strict in (True, False):
-        periods, ratios = [], []
+        periods, ratios, bases = [], [], []
         for k in range(1, 2 * weeks + 1):
             if len(ratios) >= weeks:
                 break
@@ -224,18 +324,18 @@ def impact(
             reason = _exclusion(
                 [labels[s] for s in shifted], event_school, background, strict or not event_school
             )
-            values = _values(series, shifted, weather, beta)
-            if reason is None and values is None:
-                reason = "missing, incomplete or suppressed buckets"
-            if reason is not None or values is None:
-                periods.append(BaselinePeriod(shifted[0], None, False, reason or ""))
+            values = _hourly(series, shifted, weather, beta)
+            obs, base, shared = _shared(observed, values)
+            reason = reason or _too_few(shared, usable)
+            if reason is not None:
+                periods.append(BaselinePeriod(shifted[0], None, False, reason, shared))
                 continue
-            base = sum(values)
-            periods.append(BaselinePeriod(shifted[0], base, True, "used"))
-            ratios.append(math.log((obs_total + 0.5) / (base + 0.5)))
+            periods.append(BaselinePeriod(shifted[0], base, True, "used", shared))
+            ratios.append(math.log((obs + 0.5) / (base + 0.5)))
+            bases.append(values)
         if len(ratios) >= min_weeks or not event_school:
             break
-        notes.append("too few school-holiday weeks before the event: school weeks used too")
+        relaxed = True
 
     if len(ratios) < min_weeks:
         if recurring_target:
@@ -256,8 +356,19 @@ def impact(
             f"only {len(ratios)} comparable weeks in the {2 * weeks} weeks before the event "
             f"(at least {min_weeks} needed)"
         )
+    if relaxed:
+        notes.append("too few school-holiday weeks before the event: school weeks used too")
+    gaps = _Gaps.of(observed, bases)
     return _answer(
-        series, SAME_WEEKDAY, obs_total, ratios, level, len(window), beta, periods, notes
+        series,
+        SAME_WEEKDAY,
+        sum(v for v in observed if v is not None),
+        ratios,
+        level,
+        (len(window), left_out, gaps),
+        beta,
+        periods,
+        notes,
     )
 
 
@@ -267,13 +378,21 @@ def _answer(
     observed: float,
     ratios: list[float],
     level: float,
-    hours: int,
+    counted: tuple[int, tuple[LeftOut, ...], _Gaps],
     beta: float | None,
     periods: list[BaselinePeriod],
     notes: list[str],
 ) -> Impact:
     """The uplift and its band from the log ratios of the baseline periods."""
-    centre, low, high = _band(ratios, level)
+    window_hours, left_out, gaps = counted
+    centre, low, high = _band(ratios, level, gaps)
+    if left_out:
+        notes.append(
+            f"{len(left_out)} of the window's {window_hours} hours not counted "
+            f"({', '.join(sorted({g.reason for g in left_out}))}) and left out: the uplift "
+            f"is that of the other hours, which usually hold {100 * gaps.coverage:.0f} % of "
+            "the window's footfall, and the band is widened for the hours left out"
+        )
     return Impact(
         series.basis,
         series.release,
@@ -284,11 +403,14 @@ def _answer(
         _pct(low),
         _pct(high),
         level,
-        hours,
+        window_hours - len(left_out),
         beta is not None,
         None if beta is None else _pct(beta),
         tuple(periods),
         tuple(notes),
+        window_hours,
+        left_out,
+        gaps.coverage,
     )
 
 
@@ -299,6 +421,14 @@ def _day_hours(series: Series, calendar: TownCalendar, day: datetime) -> list[in
         local = day.replace(hour=hour, minute=0, second=0, microsecond=0, tzinfo=None)
         starts.append(int(local.replace(tzinfo=calendar.zone).timestamp()))
     return starts
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A day's market hours and the rest of its day, each hour None where not counted."""
+
+    inside: list[float | None]
+    outside: list[float | None]
 
 
 def _other_days(
@@ -318,9 +448,7 @@ def _other_days(
     kind = 0 if first.weekday() < 5 else first.weekday()
     offsets = [s - window[0] for s in window]
 
-    def share(
-        day_start: datetime, target: frozenset[str], strict: bool
-    ) -> tuple[float, float] | str:
+    def day_of(day_start: datetime, target: frozenset[str], strict: bool) -> _Day | str:
         in_window = [
             int(
                 (day_start.replace(tzinfo=None) + timedelta(seconds=o))
@@ -334,33 +462,45 @@ def _other_days(
         reason = _exclusion([labels[s] for s in in_window + rest], False, target, strict)
         if reason is not None:
             return reason
-        inside = _values(series, in_window, weather, beta)
-        outside = _values(series, rest, weather, beta)
-        if inside is None or outside is None:
-            return "missing, incomplete or suppressed buckets"
-        return sum(inside), sum(outside)
+        return _Day(_hourly(series, in_window, weather, beta), _hourly(series, rest, weather, beta))
 
     own = background | ({event_uid} if event_uid else set())
-    observed = share(first, frozenset(own), False)
-    if isinstance(observed, str):
-        raise InsufficientData(f"the market day cannot be used: {observed}")
-    obs_in, obs_out = observed
+    market = day_of(first, frozenset(own), False)
+    if isinstance(market, str):
+        raise InsufficientData(f"the market day cannot be used: {market}")
+    left_out = tuple(
+        LeftOut(s, _why_not(series, s))
+        for s, v in zip(window, market.inside, strict=True)
+        if v is None
+    )
+    usable_in = sum(v is not None for v in market.inside)
+    usable_out = sum(v is not None for v in market.outside)
+    if usable_in == 0 or usable_out == 0:
+        part = "market hours" if usable_in == 0 else "other hours of the day"
+        raise InsufficientData(f"no {part} of the market day were counted")
     periods: list[BaselinePeriod] = []
     ratios: list[float] = []
+    bases: list[list[float | None]] = []
     for back in range(1, 7 * weeks + 1):
         day = (first.replace(tzinfo=None) - timedelta(days=back)).replace(tzinfo=calendar.zone)
         if (0 if day.weekday() < 5 else day.weekday()) != kind:
             continue
-        found = share(day, background, True)
+        found = day_of(day, background, True)
         start = int(day.timestamp())
         if isinstance(found, str):
             periods.append(BaselinePeriod(start, None, False, found))
             continue
-        base_in, base_out = found
-        periods.append(BaselinePeriod(start, base_in, True, "used"))
+        obs_in, base_in, shared_in = _shared(market.inside, found.inside)
+        obs_out, base_out, shared_out = _shared(market.outside, found.outside)
+        reason = _too_few(shared_in, usable_in) or _too_few(shared_out, usable_out)
+        if reason is not None:
+            periods.append(BaselinePeriod(start, None, False, reason, shared_in))
+            continue
+        periods.append(BaselinePeriod(start, base_in, True, "used", shared_in))
         ratios.append(
             math.log(((obs_in + 0.5) / (obs_out + 0.5)) / ((base_in + 0.5) / (base_out + 0.5)))
         )
+        bases.append(found.inside)
     if len(ratios) < min_weeks:
         raise InsufficientData(
             f"only {len(ratios)} comparable days without the market (at least {min_weeks})"
@@ -369,4 +509,16 @@ def _other_days(
         "every preceding week had the market: compared with the same hours of other days, "
         "as a share of the day's footfall"
     )
-    return _answer(series, OTHER_DAYS, obs_in, ratios, level, len(window), beta, periods, notes)
+    observed = sum(v for v in market.inside if v is not None)
+    gaps = _Gaps.of(market.inside, bases)
+    return _answer(
+        series,
+        OTHER_DAYS,
+        observed,
+        ratios,
+        level,
+        (len(window), left_out, gaps),
+        beta,
+        periods,
+        notes,
+    )
