@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from daks import __version__
 from daks.api import errors, schema
+from daks.api.answers import Answers
 from daks.api.gate import Gate
 from daks.api.hardening import PublicCors, SecurityHeadersAndLog, Shield
 from daks.api.limits import RateLimits
@@ -37,6 +38,9 @@ UPLOAD_PATHS = ("/v1/internal/imports",)
 # memory: every page in flight holds its whole document, a 1,000-cell JSON-LD page about
 # 10 MB of dicts. Callers beyond this wait in the event loop, where they cost nothing.
 WORKER_THREADS = 8
+# Rendered answers a worker keeps for repeated questions (see daks.api.answers): a few
+# dozen 1,000-cell JSON-LD pages, or thousands of day queries.
+ANSWER_BYTES = 24 * 2**20
 
 
 @asynccontextmanager
@@ -64,6 +68,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.state.settings = config
     app.state.engine = make_engine(config.resolved_database_url())
     app.state.lookups = Lookups()
+    app.state.answers = Answers(ANSWER_BYTES)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(towns.router)

@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from daks.api.answers import Answers
 from daks.api.auth import AuthError, Caller, caller_of
 from daks.settings import Settings
 from daks.store.keys import Grant
@@ -35,6 +36,11 @@ async def get_lookups(request: Request) -> Lookups:
     return lookups
 
 
+async def get_answers(request: Request) -> Answers:
+    answers: Answers = request.app.state.answers
+    return answers
+
+
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         try:
@@ -49,6 +55,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_config)]
 LookupsDep = Annotated[Lookups, Depends(get_lookups)]
+AnswersDep = Annotated[Answers, Depends(get_answers)]
 
 
 async def get_caller(request: Request) -> Caller:

@@ -10,6 +10,7 @@ to a release can never change and is marked immutable.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Annotated, Any
@@ -18,8 +19,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
-from daks.api.deps import LookupsDep, SessionDep, SettingsDep
+from daks.api.answers import Answer, Answers
+from daks.api.deps import AnswersDep, EngineDep, LookupsDep, SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
 from daks.domain.cells import Cell
 from daks.domain.codes import Direction, Level, Metric
@@ -29,6 +32,7 @@ from daks.oslo.model import Page, Places
 from daks.oslo.plain import iter_csv, render_json
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
 from daks.publishers.downloads import places_from
+from daks.settings import Settings
 from daks.store import observations as store
 from daks.store.errors import NotFound
 
@@ -97,11 +101,12 @@ def _matches(request: Request, etag: str) -> bool:
         200: {"description": "one page of cells", "content": RDF_CONTENT},
     },
 )
-def observations(
+async def observations(
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
     config: SettingsDep,
     lookups: LookupsDep,
+    answers: AnswersDep,
     town: str | None = None,
     location: str | None = None,
     zone: str | None = None,
@@ -118,63 +123,101 @@ def observations(
     ] = None,
 ) -> Response:
     chosen = _choose(request, format)
-    conn = session.connection()
-    position = decode(cursor, len(store.KEY) + 1)
+    question = _Question(
+        town, location, zone, metric, direction, level, granularity, from_, to, limit, cursor
+    )
+
+    # All the database and rendering work in one hop to the thread pool (a dependency that
+    # opens a session and a plain `def` route cost three, each a GIL hand-over).
+    def answer() -> Response:
+        with engine.connect() as conn:
+            return _answer(request, conn, config, lookups, answers, chosen, question)
+
+    return await run_in_threadpool(answer)
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    town: str | None
+    location: str | None
+    zone: str | None
+    metric: Metric | None
+    direction: Direction | None
+    level: Level
+    granularity: str
+    from_: datetime | None
+    to: datetime | None
+    limit: int
+    cursor: str | None
+
+
+def _answer(
+    request: Request,
+    conn: Connection,
+    config: Settings,
+    lookups: store.Lookups,
+    answers: Answers,
+    chosen: str,
+    q: _Question,
+) -> Response:
+    position = decode(q.cursor, len(store.KEY) + 1)
     pinned = int(position[0]) if position is not None else None
     info = store.release(conn, pinned) if pinned is not None else store.current_release(conn)
     if info is None:
         raise NotFound("no release has been published yet")
     query = sorted((k, v) for k, v in request.query_params.multi_items())
     etag = _etag(info.id, request.url.path, query, chosen)
-    last_modified = format_datetime(datetime.fromtimestamp(info.created_at, UTC), usegmt=True)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": last_modified,
-        "Vary": "Accept",
-        "Cache-Control": IMMUTABLE if pinned is not None else "public, max-age=60",
-    }
     if _matches(request, etag):
-        return Response(status_code=304, headers=headers)
+        return Response(status_code=304, headers=_validators(info, etag, pinned))
+    # The same question about the same release: the same bytes as last time. Keyed by the
+    # URL as asked (the page names itself with it), not only by the canonical query.
+    answers.serve(info.id)
+    key = (info.id, str(request.url), chosen)
+    kept = answers.get(key)
+    if kept is not None:
+        return Response(kept.body, media_type=kept.media_type, headers=kept.headers)
+    headers = _validators(info, etag, pinned)
     lookups.serve(info.id)
+    town = q.town
     zone_info = ZoneInfo(config.default_timezone)
     if town is not None:
         zone_info = ZoneInfo(_town(conn, lookups, town).timezone)
-    start = _aligned(from_, granularity, zone_info, "from")
-    end = _aligned(to, granularity, zone_info, "to")
+    start = _aligned(q.from_, q.granularity, zone_info, "from")
+    end = _aligned(q.to, q.granularity, zone_info, "to")
     if (
-        from_ is not None
-        and to is not None
-        and not (timedelta(0) < to - from_ <= MAX_RANGE[granularity])
+        q.from_ is not None
+        and q.to is not None
+        and not (timedelta(0) < q.to - q.from_ <= MAX_RANGE[q.granularity])
     ):
         raise invalid(
-            "to", f"must be after from and at most {MAX_RANGE[granularity].days} days later"
+            "to", f"must be after from and at most {MAX_RANGE[q.granularity].days} days later"
         )
     places: list[str] | None = None
     # A place fixes its town: the filter then uses the cells' key index from its start.
-    if location is not None:
-        town = _same_town(town, _place(conn, lookups, location).town_id, location)
-        places = [location]
-    if zone is not None:
-        town = _same_town(town, _place(conn, lookups, zone).town_id, zone)
-        places = lookups.members(conn, zone) if level is Level.LOCATION else [zone]
+    if q.location is not None:
+        town = _same_town(town, _place(conn, lookups, q.location).town_id, q.location)
+        places = [q.location]
+    if q.zone is not None:
+        town = _same_town(town, _place(conn, lookups, q.zone).town_id, q.zone)
+        places = lookups.members(conn, q.zone) if q.level is Level.LOCATION else [q.zone]
     rows = store.cells(
         conn,
         store.CellFilter(
-            level=level.value,
-            granularity=granularity,
+            level=q.level.value,
+            granularity=q.granularity,
             town=town,
             places=places,
-            metric=metric.value if metric else None,
-            direction=direction.value if direction else None,
+            metric=q.metric.value if q.metric else None,
+            direction=q.direction.value if q.direction else None,
             start=start,
             end=end,
             release=pinned,
         ),
         after=position[1:] if position is not None else None,
-        limit=limit + 1,
+        limit=q.limit + 1,
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
     url = None
     if more:
         last = rows[-1]
@@ -193,7 +236,17 @@ def observations(
         published=datetime.fromtimestamp(info.created_at, UTC),
     )
     body = _render(chosen, cells, _places(conn, lookups, cells), page)
+    answers.put(key, Answer(body, chosen, headers))
     return Response(body, media_type=chosen, headers=headers)
+
+
+def _validators(info: store.ReleaseInfo, etag: str, pinned: int | None) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": format_datetime(datetime.fromtimestamp(info.created_at, UTC), usegmt=True),
+        "Vary": "Accept",
+        "Cache-Control": IMMUTABLE if pinned is not None else "public, max-age=60",
+    }
 
 
 def _same_town(asked: str | None, actual: str, place: str) -> str:
