@@ -33,15 +33,27 @@ def release_times(conn: Connection) -> dict[int, int]:
     return {int(r.id): int(r.created_at) for r in rows}
 
 
-def member_index(conn: Connection, town: str, release: int, rule: MemberRule) -> list[Any]:
-    """Per bucket start: the last release that published a version there, and how many
-    versions there are (up to `release`). The caller groups the starts into local days."""
+def member_index(
+    conn: Connection,
+    town: str,
+    release: int,
+    rule: MemberRule,
+    start: int | None = None,
+    end: int | None = None,
+) -> list[Any]:
+    """Per bucket start (in [start, end) when given): the last release that published a
+    version there, and how many versions there are (up to `release`). The caller groups
+    the starts into local days, and a day's starts into pages."""
     params: dict[str, Any] = {"town": town, "r": release}
+    within = ""
+    if start is not None and end is not None:
+        within = " AND start >= :s AND start < :e"
+        params.update(s=start, e=end)
     return list(
         conn.execute(
             text(
                 "SELECT start, MAX(valid_from) AS last, COUNT(*) AS versions FROM published_cell"
-                f" WHERE town = :town AND valid_from <= :r AND {_members(rule, params)}"
+                f" WHERE town = :town AND valid_from <= :r{within} AND {_members(rule, params)}"
                 " GROUP BY start ORDER BY start"
             ),
             params,
@@ -50,17 +62,30 @@ def member_index(conn: Connection, town: str, release: int, rule: MemberRule) ->
 
 
 def member_versions(
-    conn: Connection, town: str, start: int, end: int, release: int, rule: MemberRule
+    conn: Connection,
+    town: str,
+    start: int,
+    end: int,
+    release: int,
+    rule: MemberRule,
+    limit: int | None = None,
+    skip: int = 0,
 ) -> list[Any]:
-    """Every version published up to `release` of the members starting in [start, end)."""
+    """Every version published up to `release` of the members starting in [start, end), in
+    member order; `skip` and `limit` cut one page out of them (bounded: a page lies within
+    one day)."""
     params: dict[str, Any] = {"town": town, "r": release, "s": start, "e": end}
+    page = ""
+    if limit is not None:
+        page = " LIMIT :limit OFFSET :skip"
+        params.update(skip=skip, limit=limit)
     return list(
         conn.execute(
             text(
                 f"SELECT {CELL_COLUMNS}, valid_from FROM published_cell"
                 " WHERE town = :town AND start >= :s AND start < :e AND valid_from <= :r"
                 f" AND {_members(rule, params)}"
-                " ORDER BY start, level, metric, place, direction, breakdown, valid_from"
+                " ORDER BY start, level, metric, place, direction, breakdown, valid_from" + page
             ),
             params,
         ).all()

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pyarrow.parquet as pq
 import pytest
 import uvicorn
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, text
 
 from daks.api.app import create_app
 from daks.oslo import shacl
+from daks.oslo.namespaces import SOSA
 from daks.oslo.namespaces_publishing import TREE
 from daks.publishers.dcat_shapes import ShapeSet, check
 from daks.settings import Settings
@@ -228,6 +230,27 @@ def test_a_correction_is_a_new_version_never_an_edit(
     assert client.get("/ldes/testtown/2025-04-01").status_code == 404
 
 
+def test_a_busy_day_is_served_in_pages_of_bounded_size(
+    client: TestClient, two_releases: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("daks.api.routes.publishing.LDES_PAGE_SIZE", 7)
+    _, second = two_releases
+    day = f"https://daks.example/ldes/testtown/2025-03-04?release={second}"
+    pages = _crawl(lambda url: client.get(url.removeprefix("https://daks.example")), day)
+    node = pages.pop(day)
+    assert not [q for q in node if q[1] == TREE.member]  # the day only links its pages
+    assert len(pages) == 12  # 24 hours of 3 members (one of 4): two hours a page
+    members = [str(o) for quads in pages.values() for _, p, o, _ in quads if p == TREE.member]
+    assert len(members) == len(set(members)) == 3 * 24 + 1
+    assert all(len({q[2] for q in quads if q[1] == TREE.member}) <= 7 for quads in pages.values())
+    first = client.get(f"/ldes/testtown/2025-03-04/1?release={second}")
+    assert "immutable" in first.headers["cache-control"]
+    assert client.get(f"/ldes/testtown/2025-03-04/13?release={second}").status_code == 404
+    redirect = client.get("/ldes/testtown/2025-03-04/2", follow_redirects=False)
+    assert redirect.status_code == 302
+    assert redirect.headers["location"].endswith(f"/2025-03-04/2?release={second}")
+
+
 # -- replication by the real consumer ----------------------------------------------------
 
 
@@ -289,10 +312,37 @@ def live_base(
     app.state.engine.dispose()
 
 
+def _crawl(get: Any, url: str) -> dict[str, list[tuple[Any, Any, Any, Any]]]:
+    """Every node of the stream reachable from `url`, by URL, with its quads."""
+    seen: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
+    todo = [url]
+    while todo:
+        here = todo.pop()
+        if here in seen:
+            continue
+        response = get(here)
+        assert response.status_code == 200, (here, response.text)
+        seen[here] = _quads(response.content)
+        todo += [str(o) for s, p, o, _ in seen[here] if p == TREE.node]
+    return seen
+
+
+def _shared(pages: dict[str, list[tuple[Any, Any, Any, Any]]]) -> Graph:
+    """What the pages say in their default graph (what members share), minus the stream."""
+    graph = Graph()
+    for quads in pages.values():
+        for s, p, o, g in quads:
+            if g is None or str(g).startswith("urn:x-rdflib:"):
+                graph.add((s, p, o))
+    return graph
+
+
 @pytest.mark.slow
 def test_ldes_client_replicates_every_member(
-    ldes_client: Path, live_base: str, engine: Engine
+    ldes_client: Path, live_base: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Two members a page at most: every day is cut into pages, every hour into two.
+    monkeypatch.setattr("daks.api.routes.publishing.LDES_PAGE_SIZE", 2)
     node = shutil.which("node")
     assert node, "node is needed to run the LDES consumer"
     result = subprocess.run([node, str(ldes_client), f"{live_base}/ldes/testtown"],
@@ -311,6 +361,17 @@ def test_ldes_client_replicates_every_member(
     for member in members:
         alone = _dataset(member["quads"])
         assert (URIRef(member["id"]), None, None) in alone
+        # Only the member's own nodes: what it shares is described once per page.
+        assert not [s for s in alone.subjects() if "/id/sensor/" in str(s)]
         graph += alone
-    report = shacl.validate(graph)
+    pages = _crawl(httpx.get, f"{live_base}/ldes/testtown")
+    for url, quads in pages.items():
+        assert len({o for _, p, o, _ in quads if p == TREE.member}) <= 2, url
+    # Each member conforms to the OSLO shapes with what its page says of what it refers to.
+    report = shacl.validate(graph + _shared(pages))
     assert report.violations == ()
+    # ... and every IRI it refers to on this server also dereferences on its own.
+    sensor = next(graph.objects(URIRef(members[0]["id"]), SOSA.madeBySensor))
+    described = httpx.get(str(sensor), headers={"Accept": "text/turtle"})
+    assert described.status_code == 200
+    assert (sensor, None, None) in Graph().parse(data=described.text, format="turtle")

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
@@ -193,8 +194,13 @@ def _format_alias(name: str | None) -> str | None:
     return aliases.get(name, name) if name else None
 
 
+LDES_PAGE_SIZE = 500  # members per page of the event stream at most
+
+
 def _stream_config(config: Settings, town: Any) -> ldes.StreamConfig:
-    return ldes.StreamConfig(config.base_url, town.id, timezone=town.timezone)
+    return ldes.StreamConfig(
+        config.base_url, town.id, timezone=town.timezone, page_size=LDES_PAGE_SIZE
+    )
 
 
 def _days(rows: Sequence[Any], timezone: str, stream: ldes.StreamConfig) -> list[ldes.DayFragment]:
@@ -240,12 +246,65 @@ def stream_root(request: Request, town: str, engine: EngineDep, config: Settings
     return Response(body, media_type=ldes.MEDIA_TYPE, headers={"Cache-Control": MUTABLE})
 
 
+def _pinned(conn: Connection, row: Any, stream: ldes.StreamConfig, day: date) -> int:
+    """The last release that changed the day (its nodes are pinned to it)."""
+    index = store.member_index(conn, row.id, _release(conn).id, member_rule())
+    pinned = {d.day: d.release for d in _days(index, row.timezone, stream)}
+    if day not in pinned:
+        raise HTTPException(404, f"{row.id} has no members on {day.isoformat()}")
+    return pinned[day]
+
+
+def _plan(
+    conn: Connection, row: Any, stream: ldes.StreamConfig, day: date, release: int
+) -> list[ldes.DayPage]:
+    """The pages of a day as of `release` (a function of releases up to it: stable)."""
+    if release > _release(conn).id:
+        raise HTTPException(404, f"release {release} does not exist yet")
+    start, end = ldes.day_bounds(day, row.timezone)
+    index = store.member_index(
+        conn, row.id, release, member_rule(), int(start.timestamp()), int(end.timestamp())
+    )
+    if not index:
+        raise HTTPException(404, f"{row.id} has no members on {day.isoformat()}")
+    starts = [(_at(int(r.start)), int(r.versions)) for r in index]
+    return ldes.plan_day(starts, stream.page_size, end)
+
+
+def _page(
+    conn: Connection,
+    row: Any,
+    stream: ldes.StreamConfig,
+    day: date,
+    release: int,
+    page: ldes.DayPage,
+    number: int | None,
+) -> Response:
+    first, last = int(page.first.timestamp()), int(page.last.timestamp())
+    rows = store.member_versions(
+        conn, row.id, first, last + 1, release, member_rule(), limit=page.members, skip=page.skip
+    )
+    times = store.release_times(conn)
+    versions = [
+        ldes.MemberVersion(
+            releases.cell_from_row(r), int(r.valid_from), _at(times[int(r.valid_from)]), r.policy
+        )
+        for r in rows
+    ]
+    lines = ldes.fragment_page(stream, day, release, versions, _places(conn, row), number)
+    body = b"".join(_nquads(lines))
+    return Response(body, media_type=ldes.MEDIA_TYPE, headers={"Cache-Control": IMMUTABLE})
+
+
+ReleaseQuery = Annotated[int | None, Query(ge=1, description="the release the page is pinned to")]
+
+
 @router.get(
     "/ldes/{town}/{day}",
     summary="A day of the event stream, as of a release",
     responses={
-        200: {"description": "a fragment", "content": _QUADS},
-        302: {"description": "to the pinned fragment"},
+        200: {"description": "the day's members, or links to its pages", "content": _QUADS},
+        302: {"description": "to the pinned day"},
     },
 )
 def stream_day(
@@ -254,39 +313,52 @@ def stream_day(
     day: date,
     engine: EngineDep,
     config: SettingsDep,
-    release: Annotated[
-        int | None, Query(ge=1, description="the release the page is pinned to")
-    ] = None,
+    release: ReleaseQuery = None,
 ) -> Response:
+    """A day of at most `page_size` members holds them; a bigger day links its pages."""
     _accepts_nquads(request)
     with engine.connect() as conn:
-        current = _release(conn)
         row = _town(conn, town)
         stream = _stream_config(config, row)
         if release is None:
-            index = store.member_index(conn, row.id, current.id, member_rule())
-            pinned = {d.day: d.release for d in _days(index, row.timezone, stream)}
-            if day not in pinned:
-                raise HTTPException(404, f"{town} has no members on {day.isoformat()}")
-            return RedirectResponse(ldes.fragment_url(stream, day, pinned[day]), status_code=302)
-        if release > current.id:
-            raise HTTPException(404, f"release {release} does not exist yet")
-        start, end = ldes.day_bounds(day, row.timezone)
-        rows = store.member_versions(
-            conn, row.id, int(start.timestamp()), int(end.timestamp()), release, member_rule()
-        )
-        times = store.release_times(conn)
-        places = _places(conn, row)
-    if not rows:
-        raise HTTPException(404, f"{town} has no members on {day.isoformat()}")
-    versions = [
-        ldes.MemberVersion(
-            releases.cell_from_row(r), int(r.valid_from), _at(times[int(r.valid_from)]), r.policy
-        )
-        for r in rows
-    ]
-    body = b"".join(_nquads(ldes.fragment_page(stream, day, release, versions, places)))
+            pinned = _pinned(conn, row, stream, day)
+            return RedirectResponse(ldes.fragment_url(stream, day, pinned), status_code=302)
+        pages = _plan(conn, row, stream, day, release)
+        if len(pages) == 1:
+            return _page(conn, row, stream, day, release, pages[0], None)
+    body = b"".join(_nquads(ldes.day_index(stream, day, release, pages)))
     return Response(body, media_type=ldes.MEDIA_TYPE, headers={"Cache-Control": IMMUTABLE})
+
+
+@router.get(
+    "/ldes/{town}/{day}/{page}",
+    summary="One page of a busy day of the event stream, as of a release",
+    responses={
+        200: {"description": "the page's members", "content": _QUADS},
+        302: {"description": "to the pinned page"},
+        404: {"description": "no such page"},
+    },
+)
+def stream_page(
+    request: Request,
+    town: str,
+    day: date,
+    page: Annotated[int, PathParam(ge=1, description="1-based page of the day")],
+    engine: EngineDep,
+    config: SettingsDep,
+    release: ReleaseQuery = None,
+) -> Response:
+    _accepts_nquads(request)
+    with engine.connect() as conn:
+        row = _town(conn, town)
+        stream = _stream_config(config, row)
+        if release is None:
+            pinned = _pinned(conn, row, stream, day)
+            return RedirectResponse(ldes.fragment_url(stream, day, pinned, page), status_code=302)
+        pages = _plan(conn, row, stream, day, release)
+        if page > len(pages):
+            raise HTTPException(404, f"{town} has {len(pages)} pages on {day.isoformat()}")
+        return _page(conn, row, stream, day, release, pages[page - 1], page)
 
 
 @router.get("/v1/towns/{town}/downloads", summary="The bulk files of the current release")
