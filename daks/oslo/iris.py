@@ -59,11 +59,12 @@ def observation_id(key: CellKey) -> str:
     series = _series_id(
         key.town, key.level, key.place, key.metric, key.direction, key.breakdown, key.granularity
     )
-    return series + _stamp(key.start)
+    return series + stamp(key.start)
 
 
 @lru_cache(maxsize=16384)
-def _stamp(instant: datetime) -> str:
+def stamp(instant: datetime) -> str:
+    """The instant part of an observation id."""
     s = instant.astimezone(UTC)
     return f"{s.year:04d}{s.month:02d}{s.day:02d}T{s.hour:02d}{s.minute:02d}{s.second:02d}Z"
 
