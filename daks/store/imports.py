@@ -143,6 +143,59 @@ def imported_before(engine: Engine, town_id: str, path: Path) -> ImportReport | 
     )
 
 
+@dataclass(frozen=True)
+class Batch:
+    """One imported file as the staff view lists it."""
+
+    id: int
+    file_name: str
+    format: str
+    vendor: str
+    method: str
+    records: int
+    new: int
+    updated: int
+    unchanged: int
+    events: int
+    weather: int
+    outcome: str  # "ok", or "running" while the file is being imported
+    imported_at: int  # epoch seconds
+    anomaly_count: int
+    anomalies: list[Anomaly]  # the first `anomalies` asked for, in file order
+
+
+def batches(
+    conn: Connection, town_id: str, *, before: int | None, limit: int, anomalies: int
+) -> list[Batch]:
+    """The town's import batches, newest first, after the keyset `before` (a batch id):
+    each with its counts and its first `anomalies` anomalies. A refused file leaves no
+    batch (its import is one transaction), so this lists what was imported."""
+    rows = conn.execute(
+        text(
+            "SELECT b.id, b.file_name, b.format, b.vendor, b.method, b.records, b.new,"
+            " b.updated, b.unchanged, b.outcome, b.imported_at, b.anomalies,"
+            " (SELECT COUNT(*) FROM event e WHERE e.batch_id = b.id) AS events,"
+            " (SELECT COUNT(*) FROM weather w WHERE w.batch_id = b.id) AS weather"
+            " FROM import_batch b WHERE b.town_id = :t"
+            + ("" if before is None else " AND b.id < :before")
+            + " ORDER BY b.id DESC LIMIT :n"
+        ),
+        {"t": town_id, "before": before, "n": limit},
+    )
+    found = []
+    for r in rows:
+        listed = json.loads(r.anomalies)
+        found.append(
+            Batch(
+                int(r.id), r.file_name, r.format, r.vendor, r.method, int(r.records),
+                int(r.new), int(r.updated), int(r.unchanged), int(r.events), int(r.weather),
+                r.outcome, int(r.imported_at), len(listed),
+                [Anomaly(**a) for a in listed[:anomalies]],
+            )
+        )  # fmt: skip
+    return found
+
+
 def _require_place(conn: Connection, town_id: str, place_id: str) -> None:
     row = conn.execute(
         text("SELECT 1 FROM place WHERE id = :p AND town_id = :t"), {"p": place_id, "t": town_id}

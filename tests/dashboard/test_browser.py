@@ -140,6 +140,11 @@ def test_staff_upload_reports_a_refused_files_line(
     outage = page.locator("#sensors tr", has_text="dashdorp-stationsstraat")
     assert outage.locator("td").nth(4).inner_text() == "24"  # the day the counter was down
     assert "basis exact" in page.inner_text("#events")
+    # Every file imported for the town is listed from the API, not only this tab's uploads.
+    page.wait_for_selector("#imports .import")
+    listed = page.locator("#imports .import h3").all_inner_texts()
+    for name in ("footfall.csv", "shop-entries.csv", "events.csv"):
+        assert any(text.startswith(name) for text in listed), listed
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "location,timestamp,direction,count\n"
@@ -164,6 +169,26 @@ def test_staff_upload_reports_a_refused_files_line(
     page.set_input_files("#file", str(good))
     page.click("#upload button[type=submit]")
     page.wait_for_selector("#upload-result p.ok")
-    assert "good.csv" in page.inner_text("#imports")
+    page.wait_for_selector("#imports .import h3:text-matches('^good.csv')")
+    newest = page.locator("#imports .import").first
+    assert newest.locator("h3").inner_text().startswith("good.csv")
+    assert "anomalies 1" in newest.inner_text()
+    newest.locator("summary").click()
+    assert newest.locator("tbody tr").count() == 1
+    assert "bad.csv" not in page.inner_text("#imports")  # a refused file imported nothing
     screenshot(page, "staff")
     assert console.unexplained(expected=((422, "/v1/internal/imports"),)) == []
+
+
+def test_staff_see_the_towns_imports_in_a_new_tab(page: Any, server: str, seeded: Seeded) -> None:
+    """The list comes from the API: another tab, signed in afresh, sees the same imports."""
+    console = Console(page)
+    page.goto(f"{server}/staff?lang=en")
+    page.wait_for_selector(READY)
+    page.fill("#key", seeded.internal_key)
+    page.click("#signin button[type=submit]")
+    page.wait_for_selector(f"{READY} #signed-in:not([hidden]) #imports .import")
+    listed = page.locator("#imports .import h3").all_inner_texts()
+    assert any(text.startswith("footfall.csv") for text in listed)
+    assert page.evaluate("sessionStorage.getItem('daks.staffImports')") is None
+    assert console.unexplained() == []

@@ -1,7 +1,7 @@
 """Internal tier (town staff): exact aggregates, vendor-file uploads, sensor health.
 
 Every route needs an internal key and sees only the key's town; another town is the same
-404 as a town that does not exist.
+404 as a town that does not exist. A key of another town sees none of its imports.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from daks.api.errors import PROBLEM, problem
 from daks.api.paging import decode, encode, invalid, link_next, next_url
 from daks.ingest.errors import IngestError
 from daks.store import exact, idempotency, registry
-from daks.store.imports import import_file
+from daks.store.imports import batches, import_file
 
 router = APIRouter(prefix="/v1/internal", tags=["internal"])
 
@@ -35,6 +35,7 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such town (or not the key's town)"},
 }
 MAX_RANGE_SECONDS = 366 * 86400
+MAX_ANOMALIES = 100  # per batch in the list; a file may report thousands
 
 
 class Resolution(StrEnum):
@@ -201,6 +202,78 @@ class ImportResult(BaseModel):
     weather: int
     new_locations: list[str]
     anomalies: list[ImportAnomaly]
+
+
+class ImportBatchOut(BaseModel):
+    batch: int
+    file: str
+    format: str
+    vendor: str
+    method: str
+    imported_at: datetime = Field(description="when the import started, in the town's time")
+    outcome: str = Field(description="ok, or running while the file is still being imported")
+    records: int = Field(description="rows (records) read from the file")
+    new: int
+    updated: int
+    unchanged: int
+    events: int
+    weather: int
+    anomaly_count: int
+    anomalies: list[ImportAnomaly] = Field(
+        description=f"the first {MAX_ANOMALIES} anomalies, in file order"
+    )
+
+
+class ImportBatchPage(BaseModel):
+    town: str
+    items: list[ImportBatchOut]
+    next: str | None
+
+
+@router.get(
+    "/imports",
+    summary="Imported vendor files of the key's town, newest first, with their anomalies",
+    responses={**AUTH_ERRORS, 422: {"description": "an invalid limit or cursor"}},
+)
+def import_list(
+    request: Request,
+    response: Response,
+    grant: InternalDep,
+    session: SessionDep,
+    config: SettingsDep,
+    town: Annotated[str | None, Query(description="default: the key's town")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: str | None = None,
+) -> ImportBatchPage:
+    town_id = own_town(grant, town or grant.town)
+    zone = ZoneInfo(registry.get_town(session, town_id).timezone)
+    after = decode(cursor, 1)
+    if after is not None and not (isinstance(after[0], int) and 0 < after[0] <= 2**31):
+        raise invalid("cursor", "not a cursor this endpoint issued")
+    rows = batches(
+        session.connection(),
+        town_id,
+        before=None if after is None else after[0],
+        limit=limit + 1,
+        anomalies=MAX_ANOMALIES,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        ImportBatchOut(
+            batch=b.id, file=b.file_name, format=b.format, vendor=b.vendor, method=b.method,
+            imported_at=datetime.fromtimestamp(b.imported_at, zone), outcome=b.outcome,
+            records=b.records, new=b.new, updated=b.updated, unchanged=b.unchanged,
+            events=b.events, weather=b.weather, anomaly_count=b.anomaly_count,
+            anomalies=[
+                ImportAnomaly(line=a.line, reason=a.reason, action=a.action) for a in b.anomalies
+            ],
+        )
+        for b in rows
+    ]  # fmt: skip
+    url = next_url(request, config.base_url, encode([rows[-1].id])) if more else None
+    link_next(response, url)
+    return ImportBatchPage(town=town_id, items=items, next=url)
 
 
 def _safe_name(name: str | None) -> str:

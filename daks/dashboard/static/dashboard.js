@@ -10,7 +10,11 @@ window.daks = (function () {
   const words = JSON.parse(document.getElementById("daks-words").textContent);
   const lang = document.documentElement.lang || "nl";
   const locale = lang === "nl" ? "nl-BE" : "en-GB";
-  const t = (key) => (key in words ? words[key] : key);
+  /* A label in the page's language; {name} in it is filled from `fill`. */
+  const t = (key, fill) => {
+    const text = key in words ? words[key] : key;
+    return fill ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in fill ? String(fill[name]) : whole)) : text;
+  };
   const COLORS = ["#1f5fa8", "#b34700", "#1d6b2f", "#7a2a8c", "#8a6d00", "#a8123e"];
 
   async function api(path, options) {
@@ -335,6 +339,12 @@ window.daks = (function () {
       ),
       el("p", { class: "note", text: [t("basis") + " " + i.basis, i.release ? t("release") + " " + i.release : null, t("method") + " " + i.method].filter(Boolean).join(" · ") })
     );
+    if (i.left_out && i.left_out.length) {
+      // Hours the answer could not count (hidden by the release, missing): named, never zero.
+      const reasons = [...new Set(i.left_out.map((g) => t("r_" + g.reason)))].join(", ");
+      const hours = i.left_out.map((g) => new Date(g.start).toLocaleTimeString(locale, { timeZone: tz, hour: "2-digit", minute: "2-digit" })).join(", ");
+      li.append(el("p", { class: "note left-out", "data-left-out": i.left_out.length, text: t("left_out_hours", { n: i.left_out.length, w: i.window_hours, reasons, p: pct(Math.round((1 - i.coverage) * 100)) }) + " (" + hours + ")" }));
+    }
     return li;
   }
 

@@ -1,12 +1,12 @@
-/* The staff page: sensor health, event impact on exact figures with its band, and vendor
- * files sent through POST /v1/internal/imports, with a refused file's line and field.
- * The internal key lives in this tab's sessionStorage only. */
+/* The staff page: sensor health, event impact on exact figures with its band, every file
+ * imported for the town with its anomalies (GET /v1/internal/imports, newest first, a page
+ * at a time), and vendor files sent through POST /v1/internal/imports, with a refused
+ * file's line and field. The internal key lives in this tab's sessionStorage only. */
 "use strict";
 
 (function () {
   const { t, api, el, status, eventItem, num, problemText } = window.daks;
   const stored = window.daks.session("daks.staffKey");
-  const done = window.daks.session("daks.staffImports"); // results only, never the key
   const state = { town: null, tz: "Europe/Brussels" };
 
   async function busy(work) {
@@ -38,8 +38,7 @@
     if (town.ok) state.tz = town.body.timezone;
     status((town.ok ? town.body.name : state.town) + (town.ok && town.body.synthetic ? " · " + t("synthetic_note") : ""));
     renderSensors(sensors.body.items);
-    renderImports();
-    await renderEvents(key);
+    await Promise.all([loadImports(key), renderEvents(key)]);
   }
 
   function when(text) {
@@ -76,32 +75,44 @@
     box.append(el("table", {}, el("thead", {}, head), body));
   }
 
-  function imports() {
-    try {
-      return JSON.parse(done.get() || "[]");
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function renderImports() {
+  /* A page of the town's imports; `next` is the API's link to the following page. */
+  async function loadImports(key, next) {
     const box = document.getElementById("imports");
-    const list = imports();
-    box.replaceChildren();
-    if (!list.length) {
+    const path = next ? new URL(next, window.location.href) : null;
+    const answer = await api(path ? path.pathname + path.search : "/v1/internal/imports?limit=10", { key });
+    if (!next) box.replaceChildren();
+    const more = box.querySelector("button.more");
+    if (more) more.remove();
+    if (!answer.ok) {
+      box.append(el("p", { class: "error", text: problemText(answer) }));
+      return;
+    }
+    const list = answer.body.items;
+    if (!next && !list.length) {
       box.append(el("p", { text: t("no_imports") }));
       return;
     }
-    for (const r of list.slice().reverse()) {
-      const block = el("div", { class: "import" }, el("h3", { text: `${r.file} · ${r.format} · ${t("new")} ${num(r.new)} · ${t("unchanged")} ${num(r.unchanged)} · ${t("anomalies")} ${r.anomalies.length}` }));
-      if (r.anomalies.length) {
-        const head = el("tr", {}, el("th", { scope: "col", text: t("line") }), el("th", { scope: "col", text: "reason" }), el("th", { scope: "col", text: "action" }));
-        const body = el("tbody");
-        for (const a of r.anomalies) body.append(el("tr", {}, el("td", { text: a.line === null ? "–" : String(a.line) }), el("td", { text: a.reason }), el("td", { text: a.action })));
-        block.append(el("details", {}, el("summary", { text: t("anomalies") }), el("table", {}, el("thead", {}, head), body)));
-      }
-      box.append(block);
+    for (const r of list) box.append(importBlock(r));
+    if (answer.body.next) {
+      box.append(el("button", { type: "button", class: "more", onclick: () => busy(loadImports(key, answer.body.next)) }, t("more")));
     }
+  }
+
+  function importBlock(r) {
+    const counts = [`${t("records")} ${num(r.records)}`, `${t("new")} ${num(r.new)}`, `${t("updated")} ${num(r.updated)}`, `${t("unchanged")} ${num(r.unchanged)}`, `${t("anomalies")} ${num(r.anomaly_count)}`];
+    if (r.outcome !== "ok") counts.push(t("running"));
+    const block = el("div", { class: "import", "data-batch": r.batch },
+      el("h3", { text: `${r.file} · ${r.format} · ${r.vendor}/${r.method}` }),
+      el("p", { class: "meta", text: when(r.imported_at) + " · " + counts.join(" · ") })
+    );
+    if (r.anomalies.length) {
+      const head = el("tr", {}, el("th", { scope: "col", text: t("line") }), el("th", { scope: "col", text: t("reason") }), el("th", { scope: "col", text: t("action") }));
+      const body = el("tbody");
+      for (const a of r.anomalies) body.append(el("tr", {}, el("td", { text: a.line === null ? "–" : String(a.line) }), el("td", { text: a.reason }), el("td", { text: a.action })));
+      const label = t("anomalies") + (r.anomaly_count > r.anomalies.length ? " (" + t("first_shown", { n: r.anomalies.length }) + ")" : "");
+      block.append(el("details", {}, el("summary", { text: label }), el("table", {}, el("thead", {}, head), body)));
+    }
+    return block;
   }
 
   async function upload(form) {
@@ -115,8 +126,7 @@
     if (answer.ok) {
       const r = answer.body;
       out.append(el("p", { class: "ok", text: `${t("accepted")}: ${r.file} (${r.format}) · ${t("new")} ${num(r.new)} · ${t("unchanged")} ${num(r.unchanged)} · ${t("anomalies")} ${r.anomalies.length}` }));
-      done.set(JSON.stringify(imports().concat([r]).slice(-20)));
-      renderImports();
+      await loadImports(key);
       return;
     }
     const p = answer.body && typeof answer.body === "object" ? answer.body : {};
@@ -148,7 +158,6 @@
     });
     document.getElementById("signout").addEventListener("click", () => {
       stored.clear();
-      done.clear();
       window.location.reload();
     });
     document.getElementById("upload").addEventListener("submit", (e) => {
