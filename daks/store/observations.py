@@ -182,44 +182,60 @@ _GRANULARITY = {m.value: m for m in Granularity}
 _STATUS = {m.value: m for m in Status}
 
 
+# Instants by their epoch second, shared by every cell that starts or ends there: a page
+# converts two per cell, and the renderers' caches hash the same object again and again.
+_INSTANTS: dict[int, datetime] = {}
+_INSTANTS_LIMIT = 200_000  # about 23 years of hours; beyond it the map starts afresh
+
+
+def _instant(epoch: int) -> datetime:
+    at = _INSTANTS.get(epoch)
+    if at is None:
+        if len(_INSTANTS) >= _INSTANTS_LIMIT:
+            _INSTANTS.clear()
+        at = _INSTANTS[epoch] = datetime.fromtimestamp(epoch, UTC)
+    return at
+
+
 def cells_from_rows(rows: Iterable[Sequence[Any]]) -> list[Cell]:
     """The cells of rows that `cells` returned (columns in `COLUMNS` order). Unpacked by
     position: a row's attribute lookup by name costs more than building its cell."""
-    made = []
-    for (
-        town,
-        level,
-        metric,
-        granularity,
-        place,
-        direction,
-        breakdown,
-        start,
-        end,
-        value,
-        *rest,
-    ) in rows:
-        status, coverage, estimated, _policy = rest
-        made.append(
-            Cell(
-                key=CellKey(
-                    town=town,
-                    level=_LEVEL[level],
-                    place=place,
-                    metric=_METRIC[metric],
-                    direction=_DIRECTION[direction],
-                    breakdown=breakdown,
-                    granularity=_GRANULARITY[granularity],
-                    start=datetime.fromtimestamp(int(start), UTC),
-                    end=datetime.fromtimestamp(int(end), UTC),
-                ),
-                value=value,
-                status=_STATUS[status],
-                coverage=float(coverage),
-                estimated=bool(estimated),
-            )
+    instants = _INSTANTS
+    return [
+        Cell(
+            CellKey(
+                town,
+                _LEVEL[level],
+                place,
+                _METRIC[metric],
+                _DIRECTION[direction],
+                breakdown,
+                _GRANULARITY[granularity],
+                instants.get(start) or _instant(int(start)),
+                instants.get(end) or _instant(int(end)),
+            ),
+            value,
+            _STATUS[status],
+            float(coverage),
+            bool(estimated),
         )
-    return made
+        for (
+            town,
+            level,
+            metric,
+            granularity,
+            place,
+            direction,
+            breakdown,
+            start,
+            end,
+            value,
+            status,
+            coverage,
+            estimated,
+            _policy,
+        ) in rows
+    ]
 
 
 def cell_from_row(row: Any) -> Cell:
