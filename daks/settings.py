@@ -5,10 +5,11 @@ Only the shells (`api`, `cli`) read it; the core takes plain values.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +44,25 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=64 * 1024 * 1024, description="largest vendor file uploaded to the internal tier"
     )
+    # The town map is drawn from the places' coordinates alone; tiles are an optional backdrop.
+    map_tile_url: str | None = Field(
+        default=None,
+        description="tile URL template behind the town map, e.g. https://tiles.example/{z}/{x}/{y}.png",
+    )
+    map_tile_attribution: str = Field(default="", description="credit line shown under the tiles")
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        """Empty is off; else an http(s) URL with {z}, {x} and {y}, nothing a page could
+        mistake for markup, as it goes into the pages' security policy."""
+        if not value:
+            return None
+        if not re.fullmatch(r"https?://[^/\s\"'<>;,]+/[^\s\"'<>;,]*", value) or not all(
+            p in value for p in ("{z}", "{x}", "{y}")
+        ):
+            raise ValueError("must be an http(s) URL with {z}, {x} and {y}")
+        return value
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -30,11 +30,32 @@ MEDIA = {
     ".svg": "image/svg+xml",
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# Where the pages may fetch from and what they may run: themselves only.
+# Where the pages may fetch from and what they may run: themselves only (and, when a tile
+# service is configured, images from its origin for the town map's backdrop).
 PAGE_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles};"
     " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """A tile service behind the town map: a URL template with {z}, {x} and {y} (checked
+    by the settings) and the credit line its licence asks for. Without one, the map is
+    drawn from the places' coordinates alone."""
+
+    url: str
+    attribution: str = ""
+
+    @property
+    def origin(self) -> str:
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def policy(tiles: Tiles | None = None) -> str:
+    """The pages' Content Security Policy."""
+    return PAGE_POLICY.format(tiles="" if tiles is None else f" {tiles.origin}")
 
 
 @dataclass(frozen=True)
@@ -96,8 +117,8 @@ def _script_json(value: object) -> str:
 
 
 @cache
-def page(name: str, lang: str) -> str:
-    """The shell of one page in one language."""
+def page(name: str, lang: str, tiles: Tiles | None = None) -> str:
+    """The shell of one page in one language (the town map's tiles, if any, with it)."""
     if name not in PAGES:
         raise UnknownAsset(name)
     labels.check(lang)
@@ -111,6 +132,11 @@ def page(name: str, lang: str) -> str:
         main=body,
         v=version(),
         words=_script_json(table),
+        map=_script_json(
+            {"tiles": None}
+            if tiles is None
+            else {"tiles": tiles.url, "attribution": tiles.attribution}
+        ),
         current_town='aria-current="page"' if name == "town" else "",
         current_shop='aria-current="page"' if name == "shop" else "",
         current_staff='aria-current="page"' if name == "staff" else "",

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +74,11 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def server(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _serve(seeded: Seeded, folder: Path, extra: dict[str, str] | None = None) -> Iterator[str]:
     """The app under uvicorn, as `daks serve` runs it, on the seeded database."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve")
     env = {
         **os.environ,
         "DAKS_DATABASE_URL": seeded.database_url,
@@ -87,8 +87,11 @@ def server(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "DAKS_RATE_LIMIT_PUBLIC": "100000/minute",
         "DAKS_RATE_LIMIT_RETAILER": "100000/minute",
         "DAKS_RATE_LIMIT_INTERNAL": "100000/minute",
+        **(extra or {}),
     }
     env.pop("DAKS_REDIS_URL", None)
+    if not extra:
+        env.pop("DAKS_MAP_TILE_URL", None)
     log = (folder / "uvicorn.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "daks.api.app:create_app",
@@ -115,6 +118,24 @@ def server(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app as a town runs it by default: no tile service."""
+    with _serve(seeded, tmp_path_factory.mktemp("serve")) as base:
+        yield base
+
+
+TILES = "https://tiles.test/{z}/{x}/{y}.png"  # answered by the browser test itself
+
+
+@pytest.fixture(scope="session")
+def tiled_server(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with a tile service configured behind the town map."""
+    extra = {"DAKS_MAP_TILE_URL": TILES, "DAKS_MAP_TILE_ATTRIBUTION": "Test tiles"}
+    with _serve(seeded, tmp_path_factory.mktemp("serve-tiles"), extra) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

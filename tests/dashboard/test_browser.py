@@ -6,6 +6,7 @@ tests/artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,10 @@ def test_town_page(page: Any, server: str) -> None:
     assert page.locator("#events svg[role=img]").count() == 1
     assert _series(page, "chart-bench") == ["Dashdorp (synthetic)"]
     assert page.locator("#map .map-point").count() == 3
+    # No tile service by default: the map is drawn from the coordinates, nothing leaves daks.
+    assert page.get_attribute("#map svg", "data-tiles") == "off"
+    assert page.locator("#map image").count() == 0
+    assert all(url.startswith(server) for url in console.requests), console.requests
     screenshot(page, "town")
     # Keyboard: focus the Stationsstraat on the map and press Enter; its outage day is a gap.
     page.focus("[data-location=dashdorp-stationsstraat]")
@@ -84,6 +89,40 @@ def test_town_page(page: Any, server: str) -> None:
     assert page.inner_text("h1") == "Gemeenten en hun tellingen"
     assert _series(page, "chart-day") == ["voetgangers, Stationsstraat"]
     screenshot(page, "town-nl")
+    assert console.unexplained() == []
+
+
+# A 1×1 grey PNG: every tile of the test's tile service.
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4AwAA0ADPiJ6rbgAAAABJRU5ErkJggg=="
+)
+
+
+def test_town_map_over_a_configured_tile_service(page: Any, tiled_server: str) -> None:
+    console = Console(page)
+    tiles: list[str] = []
+
+    def answer(route: Any) -> None:
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=TILE)
+
+    page.route("https://tiles.test/**", answer)
+    page.goto(f"{tiled_server}/?lang=en")
+    page.wait_for_selector(READY)
+    assert page.get_attribute("#map svg", "data-tiles") == "on"
+    images = page.locator("#map image")
+    assert images.count() >= 1
+    hrefs = [images.nth(i).get_attribute("href") for i in range(images.count())]
+    assert all(h.startswith("https://tiles.test/") and h.endswith(".png") for h in hrefs)
+    page.wait_for_function("document.querySelectorAll('#map image').length > 0")
+    page.wait_for_timeout(200)
+    assert tiles, "the browser fetched the tiles (the page's policy allowed them)"
+    zoom = {int(u.split("/")[3]) for u in tiles}
+    assert len(zoom) == 1
+    assert 14 <= zoom.pop() <= 19  # a town centre, not the world
+    assert page.locator("#map .map-point").count() == 3  # the points over the tiles
+    assert "Background map: Test tiles" in page.inner_text("#unmapped")
+    screenshot(page, "town-tiles")
     assert console.unexplained() == []
 
 

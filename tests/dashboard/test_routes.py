@@ -4,11 +4,16 @@ Security Policy) and the static files (gzip, ETag, nothing outside the package).
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from daks.api.app import create_app
+from daks.settings import Settings
 from daks.store import releases
 from tests.api.conftest import published_row
 
@@ -151,3 +156,52 @@ def test_static_files_are_compressed_cached_and_confined(client: TestClient) -> 
     assert "MIT" in licence.text
     for name in ("nothing.js", "..%2Fpages.py", "pages.py", ".hidden.js"):
         assert client.get(f"/dashboard/static/{name}").status_code == 404
+
+
+def _map_config(html: str) -> dict[str, object]:
+    start = html.index('id="daks-map">') + len('id="daks-map">')
+    config: dict[str, object] = json.loads(html[start : html.index("</script>", start)])
+    return config
+
+
+def test_the_map_needs_no_tile_service_by_default(client: TestClient) -> None:
+    page = client.get("/")
+    assert _map_config(page.text) == {"tiles": None}
+    assert "img-src 'self' data:;" in page.headers["content-security-policy"]
+
+
+def test_a_configured_tile_service_is_given_to_the_map_and_allowed_by_the_policy(
+    settings: Settings,
+) -> None:
+    tiled = settings.model_copy(
+        update={
+            "map_tile_url": "https://tiles.example.org/osm/{z}/{x}/{y}.png",
+            "map_tile_attribution": "© OpenStreetMap contributors",
+        }
+    )
+    app = create_app(tiled)
+    with TestClient(app) as client:
+        page = client.get("/", params={"lang": "en"})
+    app.state.engine.dispose()
+    assert _map_config(page.text) == {
+        "tiles": "https://tiles.example.org/osm/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+    }
+    policy = page.headers["content-security-policy"]
+    assert "img-src 'self' data: https://tiles.example.org;" in policy
+    assert "connect-src 'self';" in policy  # the tiles are images, nothing more
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tiles.example.org/{z}/{x}.png",  # no {y}
+        "javascript:alert(1)//{z}/{x}/{y}",
+        "https://tiles.example.org/{z}/{x}/{y}.png; script-src *",
+        'https://tiles.example.org/{z}/{x}/{y}"><script>',
+    ],
+)
+def test_a_tile_url_that_is_not_a_plain_template_is_refused_at_start(url: str) -> None:
+    with pytest.raises(ValidationError, match="map_tile_url"):
+        Settings(map_tile_url=url)
+    assert Settings(map_tile_url="").map_tile_url is None  # empty is off

@@ -4,7 +4,8 @@
 The pages are shells: their scripts ask the public, retailer and internal endpoints for the
 figures, as any client would, with a retailer's or staff member's key in a header (kept in
 the browser tab's sessionStorage, never in a URL). Each page sets its own Content Security
-Policy: scripts, styles and requests from this origin only.
+Policy: scripts, styles and requests from this origin only, and images also from the tile
+service when `DAKS_MAP_TILE_URL` is set (off by default: the map needs none).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from daks.api.deps import SettingsDep
 from daks.api.routes import embed
 from daks.dashboard import UnknownAsset, pages
+from daks.settings import Settings
 from daks.store.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -25,12 +28,20 @@ LangQuery = Annotated[str, Query(pattern="^(nl|en)$")]
 STATIC_CACHE = "public, max-age=86400"
 
 
-def _page(name: str, lang: str) -> Response:
+def _tiles(config: Settings) -> pages.Tiles | None:
+    """The configured tile service, if any (off by default: no request leaves daks)."""
+    if config.map_tile_url is None:
+        return None
+    return pages.Tiles(config.map_tile_url, config.map_tile_attribution)
+
+
+def _page(name: str, lang: str, config: Settings) -> Response:
+    tiles = _tiles(config)
     return Response(
-        pages.page(name, lang),
+        pages.page(name, lang, tiles),
         media_type="text/html; charset=utf-8",
         headers={
-            "Content-Security-Policy": pages.PAGE_POLICY,
+            "Content-Security-Policy": pages.policy(tiles),
             "Cache-Control": "no-cache",
             "Content-Language": lang,
         },
@@ -38,18 +49,18 @@ def _page(name: str, lang: str) -> Response:
 
 
 @router.get("/")
-def town_page(lang: LangQuery = "nl") -> Response:
-    return _page("town", lang)
+def town_page(config: SettingsDep, lang: LangQuery = "nl") -> Response:
+    return _page("town", lang, config)
 
 
 @router.get("/shop")
-def shop_page(lang: LangQuery = "nl") -> Response:
-    return _page("shop", lang)
+def shop_page(config: SettingsDep, lang: LangQuery = "nl") -> Response:
+    return _page("shop", lang, config)
 
 
 @router.get("/staff")
-def staff_page(lang: LangQuery = "nl") -> Response:
-    return _page("staff", lang)
+def staff_page(config: SettingsDep, lang: LangQuery = "nl") -> Response:
+    return _page("staff", lang, config)
 
 
 @router.get("/dashboard/static/{name}")

@@ -47,6 +47,33 @@
     return name.replace(" (synthetic)", "").replace(", " + state.town.name, "");
   }
 
+  /* The tile service behind the map, if the server was configured with one. */
+  const MAP = JSON.parse(document.getElementById("daks-map").textContent);
+  const TILE = 256;
+
+  /* Web Mercator, as tile services cut the world: [0, 1) across and down. */
+  const worldX = (lon) => (lon + 180) / 360;
+  const worldY = (lat) => {
+    const phi = (Math.max(-85, Math.min(85, lat)) * Math.PI) / 180;
+    return (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2;
+  };
+
+  /* Tiles covering the drawing, as <image> behind the points; a tile that does not load
+   * leaves its square empty and the map works as without tiles. */
+  function addTiles(svg, add, view) {
+    const { W, H, cx, cy, scale } = view;
+    const z = Math.max(0, Math.min(19, Math.round(Math.log2(scale / TILE))));
+    const n = 2 ** z, size = scale / n;
+    const left = cx - W / 2 / scale, right = cx + W / 2 / scale, top = cy - H / 2 / scale, bottom = cy + H / 2 / scale;
+    const layer = add(svg, "g", { class: "tiles", "aria-hidden": "true" });
+    for (let x = Math.floor(left * n); x <= Math.floor(right * n); x++) {
+      for (let y = Math.max(0, Math.floor(top * n)); y <= Math.min(n - 1, Math.floor(bottom * n)); y++) {
+        const href = MAP.tiles.replace("{z}", z).replace("{x}", ((x % n) + n) % n).replace("{y}", y);
+        add(layer, "image", { href, x: W / 2 + (x / n - cx) * scale, y: H / 2 + (y / n - cy) * scale, width: size + 0.5, height: size + 0.5, preserveAspectRatio: "none" });
+      }
+    }
+  }
+
   function renderMap() {
     const box = document.getElementById("map");
     const spare = document.getElementById("unmapped");
@@ -60,21 +87,22 @@
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     svg.setAttribute("role", "group");
     svg.setAttribute("aria-label", t("map") + ": " + state.town.name);
+    svg.dataset.tiles = MAP.tiles ? "on" : "off";
     if (located.length) {
-      const lats = located.map((p) => p.lat), lons = located.map((p) => p.lon);
-      const k = Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI / 180);
-      let x0 = Math.min(...lons) * k, x1 = Math.max(...lons) * k, y0 = Math.min(...lats), y1 = Math.max(...lats);
-      const span = Math.max(x1 - x0, y1 - y0, 0.004);
+      const xs0 = located.map((p) => worldX(p.lon)), ys0 = located.map((p) => worldY(p.lat));
+      const x0 = Math.min(...xs0), x1 = Math.max(...xs0), y0 = Math.min(...ys0), y1 = Math.max(...ys0);
+      const span = Math.max(x1 - x0, y1 - y0, 0.004 / 360); // at least about 300 m
       const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
       const scale = Math.min(W - 2 * pad, H - 2 * pad) / span;
-      const px = (p) => W / 2 + (p.lon * k - cx) * scale;
-      const py = (p) => H / 2 - (p.lat - cy) * scale;
+      const px = (p) => W / 2 + (worldX(p.lon) - cx) * scale;
+      const py = (p) => H / 2 + (worldY(p.lat) - cy) * scale;
       const add = (parent, tag, attrs) => {
         const node = document.createElementNS(ns, tag);
         for (const [a, v] of Object.entries(attrs)) node.setAttribute(a, v);
         parent.append(node);
         return node;
       };
+      if (MAP.tiles) addTiles(svg, add, { W, H, cx, cy, scale });
       for (const zone of state.places.filter((p) => p.kind === "zone" && p.members)) {
         const members = located.filter((p) => zone.members.includes(p.id));
         if (members.length < 2) continue;
@@ -96,6 +124,7 @@
       }
     }
     box.append(svg);
+    if (MAP.tiles && located.length) spare.append(el("p", { class: "note map-credit", text: t("map_tiles_credit") + ": " + (MAP.attribution || new URL(MAP.tiles.replace(/[{}]/g, "")).host) }));
     if (unlocated.length) spare.append(el("p", { class: "note", text: t("no_coordinates") + ": " + unlocated.map((p) => p.name).join(", ") }));
   }
 
