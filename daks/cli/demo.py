@@ -150,7 +150,8 @@ def _release(engine: Engine, failed: list[str]) -> str:
         return "no release built"
     if record is None:
         return "no new readings since the last release: nothing to publish"
-    return f"release {record.id} ({record.kind}): {record.changed} cells new or changed"
+    built = f"release {record.id} ({record.kind}): {record.changed} cells new or changed"
+    return f"{built}\n{release_cli.write_downloads(engine)}"
 
 
 def _summary(engine: Engine, tallies: dict[str, TownTally], released: str, seconds: float) -> None:

@@ -3,6 +3,8 @@
 Incremental by default: only the towns with readings from batches the last release did not
 cover are rebuilt, from the month of their earliest new reading on (the builder's blocks make
 that equal to a full rebuild); `--full` rebuilds everything, as does a change of policy.
+Once the release is committed, its bulk files are written (`write_downloads`), so that the
+catalogue and the downloads serve files made for this release, not at a first request.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from sqlalchemy import Engine
 from daks.anonymisation.buckets import Calendar
 from daks.anonymisation.errors import AnonymisationError, DisclosureError
 from daks.anonymisation.policy import PolicyTable, Tier
-from daks.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, open_store
+from daks.api.routes.publishing import write_downloads as write_release_downloads
+from daks.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, open_store, settings
 from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
 from daks.publishers.release import BuiltRelease, ExactReading, Hierarchy, PlaceInfo, build_release
@@ -94,6 +97,17 @@ def _key(row: tuple[Any, ...], calendar: Calendar) -> CellKey:
     )  # fmt: skip
 
 
+def write_downloads(engine: Engine) -> str:
+    """The bulk files of the release just committed (every published town, theme and
+    format), and one line saying what was written."""
+    config = settings()
+    written = write_release_downloads(engine, config)
+    files = [f for themes in written.values() for dumps in themes.values() for f in dumps]
+    size = sum(f.byte_size for f in files)
+    where = config.data_dir / "downloads"
+    return f"bulk files: {len(files)} for {len(written)} towns, {size / 1e6:.1f} MB in {where}"
+
+
 def cell_of(row: tuple[Any, ...], calendar: Calendar) -> Cell:
     """A stored cell row (CELL_COLUMNS order) as a domain Cell."""
     return Cell(_key(row, calendar), row[10], Status(row[11]), row[12], bool(row[13]))
@@ -138,3 +152,4 @@ def build_command(
         f"release {record.id} ({record.kind}): {counts}; {record.changed} cells new or changed,"
         f" {record.closed} withdrawn"
     )
+    typer.echo(write_downloads(engine))

@@ -1,7 +1,9 @@
 """The bulk files of a release on disk: one directory per release and town, a file per theme
 and format, and a manifest with each file's size and checksum (what the catalogue lists and
-the API sends as its ETag). A release's files are written once, beside the previous
-release's, then read many times; a new release gets new files (its cells changed).
+the API sends as its ETag). A release's files are written once, when the release is built
+(`daks release build`, `daks demo`), beside the previous release's, then read many times;
+a new release gets new files (its cells changed) and releases older than the previous one
+are pruned.
 
 The shells give the cells (a callable per theme, so each file streams from the store) and
 the places; this module only writes files under the directory it is given.
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,16 +69,15 @@ def regenerate(
     kept: a release's files never change) and return the manifest."""
     directory = town_directory(root, page.release, town)
     known = read_manifest(directory)
-    if known is not None and all(
-        {f.format for f in known.get(t, [])} >= set(formats) for t in themes
-    ):
+    if known is not None and _complete(directory, known, themes, formats):
         return known
     directory.mkdir(parents=True, exist_ok=True)
     made: dict[Theme, list[DumpFile]] = {}
+    writer = f"{os.getpid()}-{threading.get_ident()}"  # two writers never share a partial file
     for theme in themes:
         for fmt in formats:
             target = directory / fmt.file_name(theme)
-            partial = target.with_name(target.name + ".partial")
+            partial = target.with_name(f"{target.name}.{writer}.partial")
             with partial.open("wb") as out:
                 dump = write_dump(cells_of(theme), fmt, out, places=places, page=page)
             if dump.cells == 0:
@@ -82,8 +85,37 @@ def regenerate(
                 break
             os.replace(partial, target)  # readers see the whole file or none
             made.setdefault(theme, []).append(dump)
-    _write_manifest(directory, made)
+    _write_manifest(directory, made, writer)
     return made
+
+
+def _complete(
+    directory: Path,
+    known: dict[Theme, list[DumpFile]],
+    themes: Sequence[Theme],
+    formats: Sequence[DumpFormat],
+) -> bool:
+    """Every file of every theme is in the manifest and on disk with its size."""
+    for theme in themes:
+        files = known.get(theme, [])
+        if not set(formats) <= {f.format for f in files}:
+            return False
+        for dump in files:
+            path = directory / dump.format.file_name(theme)
+            if not path.is_file() or path.stat().st_size != dump.byte_size:
+                return False
+    return True
+
+
+def prune(root: Path, keep: set[int]) -> list[int]:
+    """Remove the files of every release not in `keep`; the releases removed."""
+    removed = []
+    for directory in sorted(root.glob("r*")) if root.is_dir() else []:
+        number = directory.name[1:]
+        if directory.is_dir() and number.isdigit() and int(number) not in keep:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed.append(int(number))
+    return removed
 
 
 def read_manifest(directory: Path) -> dict[Theme, list[DumpFile]] | None:
@@ -107,7 +139,7 @@ def read_manifest(directory: Path) -> dict[Theme, list[DumpFile]] | None:
     }
 
 
-def _write_manifest(directory: Path, made: dict[Theme, list[DumpFile]]) -> None:
+def _write_manifest(directory: Path, made: dict[Theme, list[DumpFile]], writer: str) -> None:
     data = {
         theme.value: [
             {
@@ -122,16 +154,17 @@ def _write_manifest(directory: Path, made: dict[Theme, list[DumpFile]]) -> None:
         ]
         for theme, files in made.items()
     }
-    partial = directory / (MANIFEST + ".partial")
+    partial = directory / f"{MANIFEST}.{writer}.partial"
     partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
     os.replace(partial, directory / MANIFEST)
 
 
 def file_for(root: Path, release: int, town: str, name: str) -> tuple[Path, DumpFile]:
-    """The file a download URL names in a release, with its manifest entry."""
+    """The file a download URL names in a release, with its manifest entry (only when the
+    file is on disk)."""
     directory = town_directory(root, release, town)
     for theme, files in (read_manifest(directory) or {}).items():
         for dump in files:
-            if dump.format.file_name(theme) == name:
+            if dump.format.file_name(theme) == name and (directory / name).is_file():
                 return directory / name, dump
     raise DumpError(f"no file {name!r} for {town!r} in release {release}")

@@ -5,6 +5,7 @@ replicated by the real LDES consumer (`ldes-client` from npm) from a live server
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -28,9 +29,10 @@ from rdflib import Dataset, Graph, URIRef
 from sqlalchemy import Engine, text
 
 from daks.api.app import create_app
+from daks.api.routes.publishing import write_downloads
 from daks.oslo import shacl
-from daks.oslo.namespaces import SOSA
-from daks.oslo.namespaces_publishing import TREE
+from daks.oslo.namespaces import DCAT, SOSA
+from daks.oslo.namespaces_publishing import SPDX, TREE
 from daks.publishers.dcat_shapes import ShapeSet, check
 from daks.settings import Settings
 from daks.store import releases
@@ -158,6 +160,54 @@ def test_downloads_hold_exactly_the_cells_of_the_release(
         "/v1/towns/testtown/downloads/footfall.parquet", headers={"If-None-Match": etag}
     )
     assert again.status_code == 304
+
+
+def test_release_files_are_written_at_build_and_the_catalogue_states_them(
+    client: TestClient, engine: Engine, settings: Settings, two_releases: tuple[int, int]
+) -> None:
+    _, second = two_releases
+    written = write_downloads(engine, settings)  # what `daks release build` runs after commit
+    directory = settings.data_dir / "downloads" / f"r{second}" / "testtown"
+    files = {p.name: p.read_bytes() for p in directory.iterdir() if p.name != "manifest.json"}
+    assert set(files) == {"footfall.csv.gz", "footfall.parquet", "footfall.nt.gz"}
+    assert {f.sha256 for dumps in written["testtown"].values() for f in dumps} == {
+        hashlib.sha256(data).hexdigest() for data in files.values()
+    }
+    graph = Graph().parse(data=client.get("/v1/catalog").text, format="turtle")
+    stated = {}
+    for url in graph.objects(None, DCAT.downloadURL):
+        node = next(graph.subjects(DCAT.downloadURL, url))
+        checksum = next(graph.objects(node, SPDX.checksum))
+        stated[str(url).rsplit("/", 1)[-1]] = (
+            int(next(graph.objects(node, DCAT.byteSize))),
+            str(next(graph.objects(checksum, SPDX.checksumValue))),
+        )
+    assert stated == {n: (len(d), hashlib.sha256(d).hexdigest()) for n, d in files.items()}
+    # Served as written: the same bytes, and the file is not made again.
+    before = (directory / "footfall.nt.gz").stat().st_mtime_ns
+    served = client.get("/v1/towns/testtown/downloads/footfall.nt.gz")
+    assert served.content == files["footfall.nt.gz"]
+    assert (directory / "footfall.nt.gz").stat().st_mtime_ns == before
+    # A file gone missing is written again at the first request for it.
+    (directory / "footfall.parquet").unlink()
+    again = client.get("/v1/towns/testtown/downloads/footfall.parquet")
+    assert again.status_code == 200
+    assert again.content == files["footfall.parquet"]
+
+
+def test_files_of_releases_before_the_previous_one_are_removed(
+    engine: Engine, settings: Settings, two_releases: tuple[int, int]
+) -> None:
+    first, second = two_releases
+    old = settings.data_dir / "downloads" / f"r{first}" / "testtown"
+    old.mkdir(parents=True)
+    (old / "footfall.parquet").write_bytes(b"written for release 1")
+    write_downloads(engine, settings)
+    assert old.is_dir()  # the previous release's files stay while downloads may run
+    third = _write(engine, _rows(corrected=777.0))
+    write_downloads(engine, settings)
+    kept = sorted(p.name for p in (settings.data_dir / "downloads").iterdir())
+    assert kept == [f"r{second}", f"r{third}"]
 
 
 def test_unknown_downloads_are_404(client: TestClient, two_releases: tuple[int, int]) -> None:

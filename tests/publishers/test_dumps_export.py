@@ -93,3 +93,30 @@ def test_export_without_a_release_is_refused(
 def test_export_of_an_unknown_format_is_refused(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--format", "xlsx", "--out", str(tmp_path / "x")])
     assert result.exit_code == 2
+
+
+def test_release_build_writes_the_bulk_files_of_the_new_release(
+    runner: CliRunner,
+    released: int,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the release is committed, `daks release build` writes its files (the builder
+    itself is replaced: what is tested is what happens once it has committed)."""
+    record = releases.latest(engine)
+    assert record is not None
+    monkeypatch.setattr("daks.cli.release.build", lambda *a, **k: record)
+    result = runner.invoke(app, ["release", "build"])
+    assert result.exit_code == 0, result.output
+    assert "bulk files: 6 for 1 towns" in result.output
+    directory = tmp_path / "downloads" / f"r{released}" / "testtown"
+    names = {p.name for p in directory.iterdir()}
+    suffixes = (".csv.gz", ".parquet", ".nt.gz")
+    assert names == {f"{t}{s}" for t in ("footfall", "traffic") for s in suffixes} | {
+        "manifest.json"
+    }
+    table = pq.read_table(directory / "traffic.parquet")
+    with engine.connect() as conn:
+        cars = conn.execute(text("SELECT COUNT(*) FROM published_cell WHERE metric = 'cars'"))
+        assert table.num_rows == cars.scalar_one()

@@ -1,9 +1,10 @@
 """Publishing outward: the DCAT catalogue, the event stream of each town, the bulk files.
 
 Thin: each handler reads through `daks.store.publishing` and hands plain values to
-`daks.publishers` (dcat, ldes, downloads). A release's bulk files are written the first time
-anything asks for them (the catalogue lists them, so it writes them) and then served as
-files; an LDES fragment pinned to a release is immutable and cached for a year.
+`daks.publishers` (dcat, ldes, downloads). A release's bulk files are written when the
+release is built (`write_downloads`, called by `daks release build` and `daks demo`) and
+served as files; only a file found missing is written at first request. An LDES node pinned
+to a release is immutable and cached for a year.
 """
 
 from __future__ import annotations
@@ -92,6 +93,24 @@ def ensure_downloads(
         )
 
     return downloads.regenerate(_downloads_root(config), town.id, page, places, cells_of, themes)
+
+
+def write_downloads(engine: Engine, config: Settings) -> dict[str, dict[Theme, list[DumpFile]]]:
+    """The bulk files of every published town for the current release, written right after
+    the release is committed; the files of releases before the previous one are removed
+    (a download of the previous release may still be running)."""
+    with engine.connect() as conn:
+        release = releases.current_release(conn)
+        towns = store.published_towns(conn)
+    if release is None:
+        return {}
+    written = {}
+    for town in towns:
+        with engine.connect() as conn:
+            places = _places(conn, town)
+        written[town.id] = ensure_downloads(engine, config, town, release, places)
+    downloads.prune(_downloads_root(config), keep={release.id, release.id - 1})
+    return written
 
 
 def _themes_present(conn: Connection, town: str) -> set[str]:
@@ -396,12 +415,11 @@ def download(
     with engine.connect() as conn:
         release = _release(conn)
         row = _town(conn, town)
-        places = _places(conn, row)
-    ensure_downloads(engine, config, row, release, places)
+    root = _downloads_root(config)
     try:
-        path, dump = downloads.file_for(_downloads_root(config), release.id, town, name)
-    except DumpError as exc:
-        raise HTTPException(404, str(exc)) from None
+        path, dump = downloads.file_for(root, release.id, town, name)
+    except DumpError:
+        path, dump = _written_now(engine, config, row, release, name)
     etag = f'"{dump.sha256}"'
     headers = {"ETag": etag, "Cache-Control": MUTABLE, "X-Release": str(release.id)}
     headers["Digest"] = "sha-256=" + _b64(dump.sha256)
@@ -409,6 +427,20 @@ def download(
         return Response(status_code=304, headers=headers)
     media_type = "application/gzip" if dump.format.compressed else dump.format.media_type
     return FileResponse(path, media_type=media_type, headers=headers, filename=name)
+
+
+def _written_now(
+    engine: Engine, config: Settings, town: Any, release: releases.ReleaseInfo, name: str
+) -> tuple[Path, DumpFile]:
+    """The fallback when the release's files are not on disk (built before this version,
+    or removed): write them now, then serve."""
+    with engine.connect() as conn:
+        places = _places(conn, town)
+    ensure_downloads(engine, config, town, release, places)
+    try:
+        return downloads.file_for(_downloads_root(config), release.id, town.id, name)
+    except DumpError as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 def _b64(hexdigest: str) -> str:
