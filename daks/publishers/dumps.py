@@ -1,10 +1,12 @@
 """Bulk files of a release: CSV (gzip), Parquet, N-Triples (gzip) and JSON-LD (gzip).
 
 Each writer takes an iterator of cells and writes as it reads, so memory stays flat however
-many cells a town has: CSV and N-Triples line by line through gzip, Parquet one row group at
-a time, JSON-LD one page node at a time. Everything written passes through a counter that
-hashes it, so the size and SHA-256 the catalogue states are those of the bytes on disk.
-Gzip headers carry no time stamp, so equal cells give byte-identical files and checksums.
+many cells a town has: CSV and N-Triples (from `daks.publishers.ntriples`' templates) line
+by line through gzip, compressed in a second thread while the next block is rendered,
+Parquet one row group at a time, JSON-LD one page node at a time. Everything written passes
+through a counter that hashes it, so the size and SHA-256 the catalogue states are those of
+the bytes on disk. Gzip headers carry no time stamp, so equal cells give byte-identical
+files and checksums.
 
 Pure: the caller opens the file and gives the places the cells are about (`daks.oslo`
 renders them); the store and the command line decide which cells and where to write.
@@ -17,13 +19,12 @@ import hashlib
 import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from queue import Queue
 from threading import Thread
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from daks.domain.cells import Cell
 from daks.oslo.contexts import context_url
@@ -41,26 +42,35 @@ BLOCK = 1 << 20  # bytes of text handed to gzip at a time
 # 6 to 3 % at a third of that speed (the export's bottleneck). The other formats keep 6.
 COMPRESS_LEVEL = {DumpFormat.NT: 2}
 
-PARQUET_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("town", pa.string()),
-        ("level", pa.dictionary(pa.int8(), pa.string())),
-        ("location", pa.string()),
-        ("metric", pa.dictionary(pa.int8(), pa.string())),
-        ("direction", pa.dictionary(pa.int8(), pa.string())),
-        ("breakdown", pa.string()),
-        ("granularity", pa.dictionary(pa.int8(), pa.string())),
-        ("start", pa.timestamp("ms", tz="UTC")),
-        ("end", pa.timestamp("ms", tz="UTC")),
-        ("value", pa.float64()),
-        ("status", pa.dictionary(pa.int8(), pa.string())),
-        ("coverage", pa.float64()),
-        ("estimated", pa.bool_()),
-        ("release", pa.int32()),
-        ("policy", pa.string()),
-    ]
-)
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@cache
+def parquet_schema() -> pa.Schema:
+    # pyarrow (40 MB) is imported by what writes Parquet, not by every API worker.
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("town", pa.string()),
+            ("level", pa.dictionary(pa.int8(), pa.string())),
+            ("location", pa.string()),
+            ("metric", pa.dictionary(pa.int8(), pa.string())),
+            ("direction", pa.dictionary(pa.int8(), pa.string())),
+            ("breakdown", pa.string()),
+            ("granularity", pa.dictionary(pa.int8(), pa.string())),
+            ("start", pa.timestamp("ms", tz="UTC")),
+            ("end", pa.timestamp("ms", tz="UTC")),
+            ("value", pa.float64()),
+            ("status", pa.dictionary(pa.int8(), pa.string())),
+            ("coverage", pa.float64()),
+            ("estimated", pa.bool_()),
+            ("release", pa.int32()),
+            ("policy", pa.string()),
+        ]
+    )
 
 
 class _Counted(io.RawIOBase):
@@ -218,8 +228,12 @@ def _chunks(cells: Iterable[Cell], size: int) -> Iterator[list[Cell]]:
 
 
 def _parquet(cells: Iterable[Cell], out: _Counted, page: Page) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     base = page.base
-    with pq.ParquetWriter(out, PARQUET_SCHEMA, compression="zstd") as writer:
+    schema = parquet_schema()
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for chunk in _chunks(cells, ROW_GROUP):
             keys = [c.key for c in chunk]
             columns: list[list[object]] = [
@@ -241,13 +255,14 @@ def _parquet(cells: Iterable[Cell], out: _Counted, page: Page) -> None:
                 [page.policy] * len(chunk),
             ]
             arrays = [
-                _array(values, field.type)
-                for values, field in zip(columns, PARQUET_SCHEMA, strict=True)
+                _array(values, field.type) for values, field in zip(columns, schema, strict=True)
             ]
-            writer.write_batch(pa.record_batch(arrays, schema=PARQUET_SCHEMA))
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
 
 
 def _array(values: list[object], kind: pa.DataType) -> pa.Array:
+    import pyarrow as pa
+
     if pa.types.is_dictionary(kind):
         return pa.array(values, type=pa.string()).dictionary_encode().cast(kind)
     return pa.array(values, type=kind)
