@@ -45,8 +45,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean, median, stdev
 
-from scipy.stats import t as student_t  # type: ignore[import-untyped]
-
 from daks.domain.codes import Status
 from daks.domain.series import Basis, Series
 from daks.publishers.analytics.calendars import Labels, TownCalendar
@@ -259,6 +257,9 @@ def _band(ratios: Sequence[float], level: float, gaps: _Gaps | None) -> tuple[fl
     n = len(ratios)
     centre = mean(ratios)
     spread = stdev(ratios) if n > 1 else 0.0
+    # scipy (90 MB) is imported by the calculation that needs it, not by every API worker.
+    from scipy.stats import t as student_t  # type: ignore[import-untyped]
+
     quantile = float(student_t.ppf((1 + level) / 2, n - 1))
     half = quantile * spread * math.sqrt(1 + 1 / n)
     if gaps is not None and gaps.coverage < 1:
