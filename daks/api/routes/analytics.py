@@ -744,7 +744,10 @@ def _week_part(start: int, value: float | None, status: str) -> Point:
     than voiding the week; the line says how many hours were counted so."""
     if status == Status.SUPPRESSED:
         return Point(start, 0.0)
-    return Point(start, value, Status(status))
+    return Point(start, value, _STATUS[status])
+
+
+_STATUS = {s.value: s for s in Status}  # a dict look-up: Status(text) costs more, per hour
 
 
 def _line_out(line: TownLine, suppressed: int) -> dict[str, Any]:

@@ -29,23 +29,30 @@ def weekly_totals(series: Series, timezone: str) -> list[WeekTotal]:
     """ISO-week totals (local Monday to Monday) of an hourly series. A week counts only
     when every hour of it is usable: a week with a dead sensor day is not a quiet week."""
     zone = zone_of(timezone)
+
+    def midnight(day: date) -> int:
+        return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+
     sums: dict[date, float] = {}
     usable: dict[date, int] = {}
-    for point in series:
-        local = datetime.fromtimestamp(point.start, zone).date()
-        monday = local - timedelta(days=local.weekday())
-        sums.setdefault(monday, 0.0)
-        usable.setdefault(monday, 0)
+    expected: dict[date, int] = {}
+    week: tuple[int, int, date] | None = None  # [first, after) of the current week, its Monday
+    for start in sorted(series.points):
+        # The local calendar is worked out once per week, not per hour.
+        if week is None or not week[0] <= start < week[1]:
+            local = datetime.fromtimestamp(start, zone).date()
+            monday = local - timedelta(days=local.weekday())
+            week = (midnight(monday), midnight(monday + timedelta(days=7)), monday)
+            sums.setdefault(monday, 0.0)
+            usable.setdefault(monday, 0)
+            expected[monday] = round((week[1] - week[0]) / series.seconds)
+        point = series.points[start]
         if point.usable and point.value is not None:
-            sums[monday] += point.value
-            usable[monday] += 1
+            sums[week[2]] += point.value
+            usable[week[2]] += 1
     weeks = []
     for monday in sorted(sums):
-        first = datetime(monday.year, monday.month, monday.day, tzinfo=zone)
-        after = monday + timedelta(days=7)
-        last = datetime(after.year, after.month, after.day, tzinfo=zone)
-        expected = round((last.timestamp() - first.timestamp()) / series.seconds)
-        coverage = usable[monday] / expected
+        coverage = usable[monday] / expected[monday]
         weeks.append(WeekTotal(monday, sums[monday] if coverage >= 1 else None, coverage))
     return weeks
 
