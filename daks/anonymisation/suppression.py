@@ -288,7 +288,7 @@ class _Neighbourhood:
     ) -> _Neighbourhood | None:
         """The least informed neighbourhood in which the attacker still finds the disclosure
         (None when none does: it needs cells further away)."""
-        for steps, seeded in ((1, False), (2, False), (2, True)):
+        for steps, seeded in ((2, False), (2, True)):
             local = cls(table, member, cell, steps, known if seeded else None, exact_limit)
             if not local.covered(()):
                 return local
