@@ -63,6 +63,11 @@ def test_demo_loads_every_town_and_a_second_run_changes_nothing(
         assert files >= 1
         assert readings == new == stored[town], town
     assert re.search(r"release \d+", first.output)
+    # The release's bulk files are written with it (one directory per published town).
+    assert "bulk files:" in first.output
+    published = {p.name for p in (tmp_path / "downloads").glob("r*/*")}
+    assert published
+    assert published <= ALL_TOWNS
 
     # Licences, attributions and the synthetic label are stored with each town and place.
     towns = _scalar_rows(database_url, "SELECT id, CASE WHEN synthetic THEN 1 ELSE 0 END FROM town")
