@@ -135,25 +135,45 @@ class CellArrays:
 
 class RelationArrays:
     """The relations of a table as flat arrays: relation r is totals[r] = sum of
-    parts[starts[r]:starts[r + 1]]; owner[j] is the relation of part entry j."""
+    parts[starts[r]:starts[r] + sizes[r]]; owner[j] is the relation of part entry j. The
+    inverse, each cell's relations (as total or part), is cell_relations[cell_starts[c]:
+    cell_starts[c + 1]]: propagation asks which relations a few changed cells touch at every
+    step, and answering from the cells costs what changed, not the whole table."""
 
     def __init__(self, size: int, relations: list[tuple[int, tuple[int, ...]]]) -> None:
         count = len(relations)
         sizes = np.fromiter((len(p) for _, p in relations), dtype=np.int64, count=count)
         self.size = size
         self.count = count
+        self.sizes: Ints = sizes
         self.totals: Ints = np.fromiter((t for t, _ in relations), dtype=np.int64, count=count)
         self.parts: Ints = np.fromiter(
             (p for _, ps in relations for p in ps), dtype=np.int64, count=int(sizes.sum())
         )
         self.owner: Ints = np.repeat(np.arange(count, dtype=np.int64), sizes)
         self.starts: Ints = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        members = np.concatenate((self.totals, self.parts))
+        of = np.concatenate((np.arange(count, dtype=np.int64), self.owner))
+        order = np.argsort(members, kind="stable")
+        self.cell_relations: Ints = of[order]
+        self.cell_starts: Ints = np.concatenate(
+            ([0], np.cumsum(np.bincount(members, minlength=size)))
+        ).astype(np.int64)
+
+    def entries(self, relations: Ints) -> Ints:
+        """Positions in `parts` of the parts of the given relations (ascending relations:
+        ascending positions, as np.flatnonzero over a mask of `owner` would give)."""
+        return ranges(self.starts[relations], self.sizes[relations])
 
     def touching(self, cells: Flags) -> Flags:
         """Relations with a cell of the mask, as total or part."""
+        hit: Flags = np.zeros(self.count, dtype=np.bool_)
         if not self.count:
-            return np.zeros(0, dtype=np.bool_)
-        hit: Flags = cells[self.totals] | np.logical_or.reduceat(cells[self.parts], self.starts)
+            return hit
+        which = np.flatnonzero(cells)
+        if which.size:
+            lo = self.cell_starts[which]
+            hit[self.cell_relations[ranges(lo, self.cell_starts[which + 1] - lo)]] = True
         return hit
 
     def cells_of(self, relations: Flags) -> Flags:
@@ -162,6 +182,15 @@ class RelationArrays:
         out[self.totals[relations]] = True
         out[self.parts[relations[self.owner]]] = True
         return out
+
+
+def ranges(starts: Ints, lengths: Ints) -> Ints:
+    """The concatenation of arange(s, s + n) for each start s and length n."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = starts - np.cumsum(lengths) + lengths  # each range's start, minus where it lands
+    return np.repeat(shift, lengths) + np.arange(total, dtype=np.int64)
 
 
 def round_to(value: float, base: int) -> float:

@@ -152,3 +152,35 @@ def test_a_solved_piece_is_not_solved_again(monkeypatch: pytest.MonkeyPatch) -> 
     _same(first, again)
     cell = ids["S1.h1"]
     assert (first[0][cell], first[1][cell]) == (1, 28)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(1, 30).flatmap(
+        lambda size: st.tuples(
+            st.just(size),
+            st.lists(
+                st.tuples(st.integers(0, size - 1), st.lists(st.integers(0, size - 1), max_size=5)),
+                max_size=20,
+            ),
+            st.lists(st.booleans(), min_size=size, max_size=size),
+        )
+    )
+)
+def test_relations_touching_cells_are_found_from_the_cells(
+    case: tuple[int, list[tuple[int, list[int]]], list[bool]],
+) -> None:
+    """Propagation asks which relations the changed cells touch through each cell's own
+    relations; the answer is the relations holding one of them, as total or part."""
+    size, raw, mask = case
+    table = Table()
+    for _ in range(size):
+        table.add(1, PUBLIC_V1, k=10, base=5, hidden=False, integral=True)
+    for total, parts in raw:
+        table.relate(total, tuple(parts))
+    rel = table.compiled()
+    cells = np.array(mask, dtype=np.bool_)
+    expected = [cells[t] or any(cells[p] for p in ps) for t, ps in table.relations]
+    assert rel.touching(cells).tolist() == expected
+    chosen = np.flatnonzero(np.array(expected, dtype=np.bool_))
+    assert rel.entries(chosen).tolist() == np.flatnonzero(np.isin(rel.owner, chosen)).tolist()
