@@ -748,11 +748,23 @@ def _union(
     judged: list[_Judged],
 ) -> tuple[Table, dict[Key, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The blocks' tables as one (all cells fixed, each cell and relation once), and the
-    seed for its attacker: (lows, highs, relations to queue)."""
-    gate = Table()
-    index: dict[Key, int] = {}
-    maps: list[np.ndarray] = []
-    for part in judged:
+    seed for its attacker: (lows, highs, relations to queue).
+
+    The first block's table becomes the gate itself, the later blocks' new cells and
+    relations appended after its own, which is the order a fresh table would have: in an
+    incremental build the first block is the month rebuilt and the rest a week or so, so
+    this saves copying the one large table. (Not when it repeats a relation: the gate holds
+    each once.)"""
+    head = judged[0]
+    reuse = len(set(head.table.relations)) == len(head.table.relations) and list(
+        head.index.values()
+    ) == list(range(len(head.table)))
+    gate = head.table if reuse else Table()
+    index: dict[Key, int] = dict(head.index) if reuse else {}
+    maps: list[np.ndarray] = [np.arange(len(gate), dtype=np.int64)] if reuse else []
+    if reuse:
+        gate.mutable = [False] * len(gate)
+    for part in judged[1:] if reuse else judged:
         table = part.table
         fresh = [(key, i) for key, i in part.index.items() if key not in index]
         start = len(gate.exact)
@@ -777,8 +789,8 @@ def _union(
     high = np.full(size, np.inf)
     shared = np.zeros(size, dtype=np.int64)
     cold = np.zeros(size, dtype=np.bool_)
-    seen: set[tuple[int, tuple[int, ...]]] = set()
-    for part, mapping in zip(judged, maps, strict=True):
+    seen: set[tuple[int, tuple[int, ...]]] = set(gate.relations) if reuse else set()
+    for n, (part, mapping) in enumerate(zip(judged, maps, strict=True)):
         attacker = part.attacker
         if attacker is not None and attacker.converged:
             np.maximum.at(low, mapping, attacker.lows)
@@ -786,6 +798,8 @@ def _union(
         else:
             cold[mapping] = True  # nothing derived: start from the priors, queue it all
         np.add.at(shared, mapping, 1)
+        if reuse and n == 0:
+            continue  # the gate's own relations
         remap = mapping.tolist()
         for total, parts in part.table.relations:
             relation = (remap[total], tuple(remap[p] for p in parts))
