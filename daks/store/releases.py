@@ -87,20 +87,34 @@ def hierarchy_rows(
     return towns, places, members
 
 
+# The distinct batch ids of the readings, one index step per batch (a loose index scan):
+# a handful of batches among millions of readings, on SQLite and PostgreSQL alike.
+_BATCHES = (
+    "WITH RECURSIVE b(id) AS (SELECT MIN(batch_id) FROM reading_value UNION ALL"
+    " SELECT (SELECT MIN(v.batch_id) FROM reading_value v WHERE v.batch_id > b.id) FROM b"
+    " WHERE b.id IS NOT NULL) SELECT id FROM b WHERE id IS NOT NULL ORDER BY id"
+)
+
+
 def batches(engine: Engine) -> list[int]:
+    """The import batches that hold readings."""
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT DISTINCT batch_id FROM reading ORDER BY batch_id"))
-        return [int(r[0]) for r in rows]
+        return [int(r[0]) for r in conn.execute(text(_BATCHES))]
 
 
 def new_reading_starts(engine: Engine, covered: Sequence[int]) -> dict[str, int]:
-    """town -> earliest start of a reading from a batch the last release did not cover."""
-    ids = ",".join(str(int(b)) for b in covered) or "NULL"
+    """town -> earliest start of a reading from a batch the last release did not cover
+    (only those batches' readings are read, through the batch index)."""
+    new = sorted(set(batches(engine)) - {int(b) for b in covered})
+    if not new:
+        return {}
+    ids = ",".join(str(b) for b in new)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT p.town_id, MIN(r.start) FROM reading r JOIN place p ON p.id = r.place_id"
-                f" WHERE r.batch_id NOT IN ({ids}) GROUP BY p.town_id"
+                "SELECT p.town_id, MIN(v.start) FROM reading_value v"
+                " JOIN series s ON s.id = v.series_id JOIN place p ON p.id = s.place_id"
+                f" WHERE v.batch_id IN ({ids}) GROUP BY p.town_id"
             )
         )
         return {str(town): int(start) for town, start in rows}
@@ -129,14 +143,18 @@ def _record(row: Any) -> ReleaseRecord:
 
 def carried_days(engine: Engine, town: str, start: int, end: int) -> list[tuple[Any, ...]]:
     """Current hour and day cells of a town in [start, end): what a rebuild from `end` keeps."""
+    # A cell's block is the local month of its start, which lies within a day of its UTC
+    # month: the range of blocks lets the scope index read those months, not the town.
+    first = time.strftime("%Y-%m", time.gmtime(start - 86400))
+    last = time.strftime("%Y-%m", time.gmtime(end + 86400))
     with engine.connect() as conn:
         rows = conn.execute(
             text(
                 f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL"
-                " AND town = :town AND granularity IN ('hour', 'day')"
-                " AND start >= :start AND start < :end"
+                " AND town = :town AND block >= :first AND block <= :last"
+                " AND granularity IN ('hour', 'day') AND start >= :start AND start < :end"
             ),
-            {"town": town, "start": start, "end": end},
+            {"town": town, "start": start, "end": end, "first": first, "last": last},
         )
         return [tuple(r) for r in rows]
 
@@ -173,9 +191,15 @@ def write_release(
                 buffer = []
         if buffer:
             conn.exec_driver_sql(insert, buffer)
+        previous = conn.execute(
+            text("SELECT counts FROM release ORDER BY id DESC LIMIT 1")
+        ).scalar_one_or_none()
         release_id = _new_release(conn, kind, policies, batch_ids, scope)
         in_scope, params = _scope(scope)
-        closed = conn.execute(
+        # Both statements return the status of each version they end or add, so that the
+        # counts of an incremental release follow from its predecessor's without counting
+        # every current cell again.
+        ended = conn.execute(
             text(
                 f"UPDATE published_cell SET valid_to = :n WHERE valid_to IS NULL AND {in_scope}"
                 " AND NOT EXISTS (SELECT 1 FROM release_stage s WHERE"
@@ -183,29 +207,39 @@ def write_release(
                 f" AND s.value {same} published_cell.value AND s.status = published_cell.status"
                 " AND s.coverage = published_cell.coverage"
                 " AND s.estimated = published_cell.estimated AND s.policy = published_cell.policy"
-                ' AND s."end" = published_cell."end")'
+                ' AND s."end" = published_cell."end") RETURNING status'
             ),
             {"n": release_id, **params},
-        ).rowcount
-        changed = conn.execute(
+        ).all()
+        added = conn.execute(
             text(
                 f"INSERT INTO published_cell ({CELL_COLUMNS}, valid_from, valid_to)"
                 f" SELECT {STAGED},"
                 " :n, NULL FROM release_stage s WHERE NOT EXISTS (SELECT 1 FROM published_cell c"
-                f" WHERE c.valid_to IS NULL AND {KEY_MATCH})"
+                f" WHERE c.valid_to IS NULL AND {KEY_MATCH}) RETURNING status"
             ),
             {"n": release_id},
-        ).rowcount
+        ).all()
         conn.execute(text("DELETE FROM release_stage"))
-        counts = {
-            str(status): int(count)
-            for status, count in conn.execute(
-                text(
-                    "SELECT status, COUNT(*) FROM published_cell WHERE valid_to IS NULL"
-                    " GROUP BY status ORDER BY status"
+        closed, changed = len(ended), len(added)
+        before: dict[str, int] = json.loads(previous) if previous else {}
+        if scope is None or not before:
+            counts = {
+                str(status): int(count)
+                for status, count in conn.execute(
+                    text(
+                        "SELECT status, COUNT(*) FROM published_cell WHERE valid_to IS NULL"
+                        " GROUP BY status ORDER BY status"
+                    )
                 )
-            )
-        }
+            }
+        else:
+            counts = dict(before)
+            for (status,) in ended:
+                counts[status] -= 1
+            for (status,) in added:
+                counts[status] = counts.get(status, 0) + 1
+            counts = {k: v for k, v in sorted(counts.items()) if v}
         conn.execute(
             text("UPDATE release SET counts = :c, changed = :ch, closed = :cl WHERE id = :n"),
             {"c": json.dumps(counts, sort_keys=True), "ch": changed, "cl": closed, "n": release_id},

@@ -4,6 +4,7 @@ full rebuild (which then writes nothing), keyset paging, and the command's refus
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -102,6 +103,14 @@ def test_incremental_release_equals_full_rebuild(town: Engine) -> None:
     assert second.batches == [1, 2]
     assert 0 < second.changed < sum(second.counts.values())  # March cells were not copied
     incremental = _current(engine)
+    assert second.counts == _statuses(incremental)  # carried from release 1, and exact
+
+    _import(engine, 3, 24 + 23 + 24 + 24, 5)  # 2 April's first hours: April again
+    third = build(engine, PolicyTable())
+    assert third is not None
+    assert third.closed > 0  # the week and month totals changed
+    incremental = _current(engine)
+    assert third.counts == _statuses(incremental)
 
     full = build(engine, PolicyTable(), full=True)
     assert full is not None
@@ -113,6 +122,10 @@ def test_incremental_release_equals_full_rebuild(town: Engine) -> None:
     assert len(store.current_cells(engine, release=first.id, limit=1_000_000)) == sum(
         first.counts.values()
     )
+
+
+def _statuses(cells: list[tuple[object, ...]]) -> dict[str, int]:
+    return dict(sorted(Counter(str(c[11]) for c in cells).items()))
 
 
 def test_keyset_paging_walks_every_cell_once(town: Engine) -> None:

@@ -78,10 +78,17 @@ class Series(SQLModel, table=True):
 
 
 class ReadingValue(SQLModel, table=True):
-    """One reading of a series. Without rowid on SQLite: the key is the table's order."""
+    """One reading of a series. Without rowid on SQLite: the key is the table's order.
+
+    Indexed by import batch too: a release build asks which batches hold readings and where
+    the readings of the batches it has not covered start, which would otherwise read every
+    reading (an import appends one batch id, so the index grows at its end)."""
 
     __tablename__ = "reading_value"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        Index("ix_reading_value_batch", "batch_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     series_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     start: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
