@@ -10,7 +10,9 @@ to a release is immutable and cached for a year.
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,6 +35,7 @@ from daks.publishers.themes import Theme, finest_public, metrics_of, theme_of
 from daks.settings import Settings
 from daks.store import observations as releases
 from daks.store import publishing as store
+from daks.store.db import make_engine
 
 router = APIRouter(tags=["publishing"])
 
@@ -95,22 +98,47 @@ def ensure_downloads(
     return downloads.regenerate(_downloads_root(config), town.id, page, places, cells_of, themes)
 
 
-def write_downloads(engine: Engine, config: Settings) -> dict[str, dict[Theme, list[DumpFile]]]:
+def write_downloads(
+    engine: Engine, config: Settings, workers: int | None = None
+) -> dict[str, dict[Theme, list[DumpFile]]]:
     """The bulk files of every published town for the current release, written right after
     the release is committed; the files of releases before the previous one are removed
-    (a download of the previous release may still be running)."""
+    (a download of the previous release may still be running).
+
+    Towns are written in parallel processes (rendering is CPU-bound and towns share
+    nothing); an in-memory database cannot be opened from another process, so it is
+    written in this one."""
     with engine.connect() as conn:
         release = releases.current_release(conn)
-        towns = store.published_towns(conn)
+        towns = [t.id for t in store.published_towns(conn)]
     if release is None:
         return {}
-    written = {}
-    for town in towns:
-        with engine.connect() as conn:
-            places = _places(conn, town)
-        written[town.id] = ensure_downloads(engine, config, town, release, places)
+    url = engine.url.render_as_string(hide_password=False)
+    workers = min(workers or os.cpu_count() or 1, len(towns))
+    if workers <= 1 or engine.url.database in (None, "", ":memory:"):
+        written = {town: _write_town(engine, config, town) for town in towns}
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            files = pool.map(_write_town_at, [url] * len(towns), [config] * len(towns), towns)
+            written = dict(zip(towns, files, strict=True))
     downloads.prune(_downloads_root(config), keep={release.id, release.id - 1})
     return written
+
+
+def _write_town_at(url: str, config: Settings, town: str) -> dict[Theme, list[DumpFile]]:
+    engine = make_engine(url)
+    try:
+        return _write_town(engine, config, town)
+    finally:
+        engine.dispose()
+
+
+def _write_town(engine: Engine, config: Settings, town_id: str) -> dict[Theme, list[DumpFile]]:
+    with engine.connect() as conn:
+        release = _release(conn)
+        town = _town(conn, town_id)
+        places = _places(conn, town)
+    return ensure_downloads(engine, config, town, release, places)
 
 
 def _themes_present(conn: Connection, town: str) -> set[str]:
