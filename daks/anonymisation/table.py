@@ -8,7 +8,9 @@ audit reads them as numpy arrays (`arrays`, `compiled`), built once per table an
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -128,9 +130,18 @@ class CellArrays:
         self.base: Floats = np.array(table.base, dtype=np.float64)
         self.k: Floats = np.array(table.k, dtype=np.float64)
         self.integral: Flags = np.array(table.integral, dtype=np.bool_)
-        self.protects: Flags = np.array([p.protects for p in table.policy], dtype=np.bool_)
-        self.width: Floats = np.array([p.audit_min_width for p in table.policy], dtype=np.float64)
-        self.units: Flags = np.array([u is not None for u in table.units], dtype=np.bool_)
+        # A table holds a handful of distinct policies: each is asked once, and the cells
+        # look theirs up by identity (the repair builds thousands of small tables).
+        ids = list(map(id, table.policy))
+        distinct = dict(zip(ids, table.policy, strict=True))
+        protects = {i: p.protects for i, p in distinct.items()}
+        width = {i: float(p.audit_min_width) for i, p in distinct.items()}
+        n = self.size
+        self.protects: Flags = np.fromiter(map(protects.__getitem__, ids), np.bool_, n)
+        self.width: Floats = np.fromiter(map(width.__getitem__, ids), np.float64, n)
+        self.units: Flags = np.fromiter(
+            map(operator.is_not, table.units, itertools.repeat(None, n)), np.bool_, n
+        )
 
 
 class RelationArrays:
@@ -142,13 +153,14 @@ class RelationArrays:
 
     def __init__(self, size: int, relations: list[tuple[int, tuple[int, ...]]]) -> None:
         count = len(relations)
-        sizes = np.fromiter((len(p) for _, p in relations), dtype=np.int64, count=count)
+        totals, parts = zip(*relations, strict=True) if relations else ((), ())
+        sizes = np.fromiter(map(len, parts), dtype=np.int64, count=count)
         self.size = size
         self.count = count
         self.sizes: Ints = sizes
-        self.totals: Ints = np.fromiter((t for t, _ in relations), dtype=np.int64, count=count)
+        self.totals: Ints = np.fromiter(totals, dtype=np.int64, count=count)
         self.parts: Ints = np.fromiter(
-            (p for _, ps in relations for p in ps), dtype=np.int64, count=int(sizes.sum())
+            itertools.chain.from_iterable(parts), dtype=np.int64, count=int(sizes.sum())
         )
         self.owner: Ints = np.repeat(np.arange(count, dtype=np.int64), sizes)
         self.starts: Ints = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
