@@ -27,6 +27,7 @@ from daks.anonymisation.audit import Attacker
 from daks.anonymisation.buckets import MEAN, PEAK, Aggregation, Calendar, aggregation_of
 from daks.anonymisation.errors import BucketError
 from daks.anonymisation.policy import MONEY_METRICS, UNIT_METRICS, Policy, PolicyTable, Tier
+from daks.anonymisation.profiles import profile_relations
 from daks.anonymisation.suppression import protected, repair
 from daks.anonymisation.table import Mark, Table, round_to
 from daks.domain.cells import Cell, CellKey
@@ -390,37 +391,27 @@ class _Series:
         self._relate(key, tuple(parts), SPACE)
 
     def _direction_and_breakdown(self, granularity: Granularity) -> None:
-        """both = forward + backward, and a total = the sum of each of its breakdowns, where
-        the vendor's figures actually add up (otherwise they are no relation at all)."""
+        """both = forward + backward, and each visitor-profile equation of a bucket (total =
+        its age bands = its genders = its crossed cells; a band = its crossed cells, see
+        `profile_relations`), where the vendor's figures actually add up (otherwise they are
+        no relation at all)."""
         if all(key[2] == Direction.BOTH and not key[3] for key in self.buckets):
             return  # one direction and no breakdown: no family to relate
-        wholes: dict[tuple[Level, str, str, Granularity, int], dict[str, list[Key]]] = {}
+        directions: dict[tuple[Level, str, str, int], dict[str, Key]] = defaultdict(dict)
+        profiles: dict[tuple[Level, str, str, int], dict[str, Key]] = defaultdict(dict)
         for key in sorted(self.buckets):
             level, place, direction, breakdown, g, start = key
-            if g is not granularity:
-                continue
-            family = wholes.setdefault((level, place, breakdown, g, start), {})
-            family.setdefault("direction", []).append(key)
-            if breakdown:
-                dimension = breakdown.split("=", 1)[0]
-                total = (level, place, direction, "", g, start)
-                wholes.setdefault((level, place, "#" + dimension, g, start), {}).setdefault(
-                    "parts", []
-                ).append(key)
-                wholes[(level, place, "#" + dimension, g, start)]["total"] = [total]
-        for family in wholes.values():
-            if "direction" in family:
-                by_dir = {k[2]: k for k in family["direction"]}
-                both, fwd, bwd = (by_dir.get(d.value) for d in Direction)
-                if both and fwd and bwd:
-                    self._relate_if_sums(both, (fwd, bwd))
-            if "parts" in family:
-                by_total: dict[Key, list[Key]] = defaultdict(list)
-                for part in family["parts"]:
-                    by_total[(part[0], part[1], part[2], "", part[4], part[5])].append(part)
-                for total, parts in by_total.items():
-                    if total in self.buckets:
-                        self._relate_if_sums(total, tuple(parts))
+            if g is granularity:
+                directions[(level, place, breakdown, start)][direction] = key
+                profiles[(level, place, direction, start)][breakdown] = key
+        for by_dir in directions.values():
+            both, fwd, bwd = (by_dir.get(d.value) for d in Direction)
+            if both and fwd and bwd:
+                self._relate_if_sums(both, (fwd, bwd))
+        for by_breakdown in profiles.values():
+            if len(by_breakdown) > 1:
+                for total, parts in profile_relations(by_breakdown):
+                    self._relate_if_sums(by_breakdown[total], tuple(by_breakdown[p] for p in parts))
 
     def _relate_if_sums(self, total: Key, parts: tuple[Key, ...], kind: int = SPLIT) -> None:
         """A relation is only what the exact figures obey: the attacker model treats it as an

@@ -88,12 +88,6 @@ def test_without_the_margin_relations_a_crossed_cell_is_rebuilt() -> None:
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daks/publishers/release.py groups a crossed breakdown under its first dimension"
-    " ('age'), so the age split no longer adds up and is dropped, and no margin is related to"
-    " its crossed cells; the fix (relate with profile_relations) is in that file's owner's hands",
-)
 def test_the_release_builder_relates_crossed_cells_to_both_margins() -> None:
     from daks.anonymisation.buckets import Calendar
     from daks.domain.codes import Granularity, Level, Metric, PlaceKind
