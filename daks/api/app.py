@@ -14,7 +14,7 @@ from daks import __version__
 from daks.api import errors, schema
 from daks.api.answers import Answers
 from daks.api.gate import Gate
-from daks.api.hardening import PublicCors, SecurityHeadersAndLog, Shield
+from daks.api.hardening import Perimeter
 from daks.api.limits import RateLimits
 from daks.api.routes import (
     analytics,
@@ -83,16 +83,14 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(dashboard.router)
     schema.install(app)
-    # Added innermost first: the log sees the final answer, the gate counts refusals too.
     app.add_middleware(
-        Shield,
+        Perimeter,
+        gate=Gate(RateLimits(config)),
+        https=config.base_url.startswith("https://"),
         max_bytes=config.max_request_bytes,
         max_upload_bytes=config.max_upload_bytes,
         upload_paths=UPLOAD_PATHS,
     )
-    app.add_middleware(PublicCors)
-    app.add_middleware(Gate, limits=RateLimits(config))
-    app.add_middleware(SecurityHeadersAndLog, https=config.base_url.startswith("https://"))
     # uvicorn's own access log prints the whole URL (a key someone put in the query string
     # with it) and the client address: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True

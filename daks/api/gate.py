@@ -2,20 +2,22 @@
 
 It refuses a key in the query string (400), an invalid key (401: a key sent to a public
 route must be valid too), and a caller over budget (429 with `Retry-After`); it puts the
-caller on `request.state` for the routes, and the `RateLimit-*` headers on every response,
-refusals included. Requests refused here count against the client address, so guessing keys
-costs budget like anything else.
+caller on the request's state for the routes, and gives the `RateLimit-*` headers that
+every response carries, refusals included. Requests refused here count against the client
+address, so guessing keys costs budget like anything else. The perimeter middleware
+(`daks.api.hardening`) asks it once per request.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import Scope
 
 from daks.api.auth import ANONYMOUS, AuthError, Caller, identify, key_in_query, presented_key
 from daks.api.errors import problem
@@ -23,20 +25,27 @@ from daks.api.limits import RateLimits
 
 # Answers for one caller that no shared cache may keep.
 PRIVATE_PREFIXES = ("/v1/retailer", "/v1/internal")
+# What a query string must contain, once lower-cased, to possibly carry a key: one of the
+# refused parameter names (they all contain "key" or "token"), a key's own start, or a
+# percent escape that could spell either. Most queries contain none, and skip the parse.
+_MAYBE_KEY = (b"key", b"token", b"daks_", b"%")
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    caller: Caller
+    headers: list[tuple[bytes, bytes]]  # RateLimit-*: on every response
+    refusal: Response | None  # answered instead of the route
+    private: bool  # a keyed answer that no shared cache may keep
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
-        self.app = app
+    def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    async def admit(self, scope: Scope, headers: dict[str, str]) -> Admission:
+        """`headers`: the request's, names lower-cased."""
         caller, refusal = await self._caller(scope, headers)
-        scope.setdefault("state", {})["caller"] = caller
         if caller.grant is not None:
             window = self.limits.hit(caller.tier, f"key:{caller.grant.prefix}")
         else:
@@ -56,23 +65,14 @@ class Gate:
             )
         if refusal is not None:
             refusal.headers.update(extra)
-            await refusal(scope, receive, send)
-            return
         private = caller.grant is not None and scope["path"].startswith(PRIVATE_PREFIXES)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                out = MutableHeaders(scope=message)
-                for name, value in extra.items():
-                    out[name] = value
-                if private:
-                    out["Cache-Control"] = "private, no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
+        return Admission(caller, raw, refusal, private)
 
     async def _caller(self, scope: Scope, headers: dict[str, str]) -> tuple[Caller, Any]:
-        if key_in_query(scope.get("query_string", b"")):
+        query: bytes = scope.get("query_string", b"")
+        lowered = query.lower()
+        if any(m in lowered for m in _MAYBE_KEY) and key_in_query(query):
             return ANONYMOUS, problem(
                 400,
                 "Bad Request",
