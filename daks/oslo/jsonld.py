@@ -9,14 +9,15 @@ is described once per page under ``@included``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-from daks.domain.cells import Cell
-from daks.domain.codes import Metric, Status
+from daks.domain.cells import Cell, CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric, Status
 from daks.oslo import codelists, nodes
 from daks.oslo.codelists import Family
 from daks.oslo.contexts import context_url
@@ -345,6 +346,10 @@ def render_jsonld(
         if traffic_iri:
             traffic.append(traffic_iri)
     members.extend(_text(ambient_node(a, page, state)) for a in ambient)
+    return _document(members, traffic, state, page)
+
+
+def _document(members: list[str], traffic: list[str], state: PageNodes, page: Page) -> bytes:
     head: Node = {"@context": context_url(page.base)}
     if page.iri:
         head["@id"] = page.iri
@@ -362,6 +367,144 @@ def render_jsonld(
         f'{_text(head)[:-1]},"members":[{",".join(members)}]{lid},"@included":'
         f"{_text(list(state.included.values()))}}}"
     ).encode()
+
+
+# Stored values of the key columns, and the texts of instants, shared by every page.
+_LEVEL = {m.value: m for m in Level}
+_METRIC = {m.value: m for m in Metric}
+_DIRECTION = {m.value: m for m in Direction}
+_GRANULARITY = {m.value: m for m in Granularity}
+_STATUS = {m.value: m for m in Status}
+_STAMPS: dict[int, str] = {}
+_LOCAL: dict[str, dict[int, str]] = {}
+_TIMES_LIMIT = 200_000  # per map; about 23 years of hours, then it starts afresh
+
+
+def _stamp_of(epoch: int) -> str:
+    text = _STAMPS.get(epoch)
+    if text is None:
+        if len(_STAMPS) >= _TIMES_LIMIT:
+            _STAMPS.clear()
+        text = _STAMPS[epoch] = stamp(datetime.fromtimestamp(epoch, UTC))
+    return text
+
+
+def _local_of(epoch: int, timezone: str, known: dict[int, str]) -> str:
+    text = known.get(epoch)
+    if text is None:
+        if len(known) >= _TIMES_LIMIT:
+            known.clear()
+        text = known[epoch] = local_iso(datetime.fromtimestamp(epoch, UTC), timezone)
+    return text
+
+
+def render_jsonld_rows(
+    rows: Iterable[Sequence[Any]],
+    width: int,
+    series_of: Callable[[tuple[Any, ...]], Sequence[Any]],
+    places: Places,
+    page: Page,
+) -> bytes:
+    """`render_jsonld` of cells given as stored rows, to the byte, without a cell object per
+    row: a row holds `width` values that tell its series apart, then its start and end
+    (epoch seconds), value, status, coverage and estimated (stored values); `series_of`
+    names a series from those first values as (town, level, place, metric, direction,
+    breakdown, granularity). What a series shares is worked out at its first row; a row
+    after that is a few look-ups and one format."""
+    if page.published is None:  # the result time would differ per cell
+        return render_jsonld(_cells(rows, width, series_of), places, page)
+    state = PageNodes(page.base)
+    members: list[str] = []
+    traffic: list[str] = []
+    known: dict[tuple[Any, ...], tuple[_SeriesText, str, str, dict[int, str]]] = {}
+    statuses: dict[str, str] = {}
+    lexical = decimal_lexical
+    for row in rows:
+        prefix = tuple(row[:width])
+        start, end, value, status, coverage, estimated = row[width : width + 6]
+        series_known = known.get(prefix)
+        if series_known is None:
+            cell = _cell(series_of(prefix), start, end, value, status, coverage, estimated)
+            place = places.of(cell)
+            timezone = place.timezone
+            # In member_text's order: the result time, then the series' nodes.
+            label = state.result_time(state.published(page, timezone) or "")
+            series_known = known[prefix] = (
+                state.series_text(cell, place, page),
+                label,
+                timezone,
+                _LOCAL.setdefault(timezone, {}),
+            )
+        series, label, timezone, local = series_known
+        status_text = statuses.get(status)
+        if status_text is None:
+            status_text = statuses[status] = state.status_text(_STATUS[status])
+        obs = series.iri + (_STAMPS.get(start) or _stamp_of(start))
+        if value is None:
+            kind, result = series.bare_type, _BARE_RESULT
+        elif series.count:
+            n = round(value)
+            kind, result = (
+                series.value_type,
+                f',"result":{{"@type":["Any","Waarde"],"value":{n}{series.unit}}},"count":{n}',
+            )
+        else:
+            kind = series.value_type
+            result = (
+                ',"result":{"@type":["Any","Waarde"],"value":{"@value":"'
+                f'{lexical(value)}","@type":"xsd:decimal"}}{series.unit}}}'
+            )
+        if series.traffic:
+            vkm = f',"phenomenonTimeVkm":{obs}{_TIJD}'
+            traffic.append(obs + '"')
+        else:
+            vkm = ""
+        members.append(
+            f'{{"@id":{obs}","@type":{kind},"phenomenonTime":{{"@id":{obs}{_TIJD}{_START}'
+            f"{local.get(start) or _local_of(start, timezone, local)}{_END}"
+            f"{local.get(end) or _local_of(end, timezone, local)}"
+            f'"}}}}{vkm},"resultTime":"{label}"{result}'
+            f'{series.series},"status":{status_text},"coverage":"'
+            f'{lexical(coverage)}","estimated":{"true" if estimated else "false"}}}'
+        )
+    return _document(members, traffic, state, page)
+
+
+def _cell(
+    series: Sequence[Any],
+    start: int,
+    end: int,
+    value: float | None,
+    status: str,
+    coverage: float,
+    estimated: bool,
+) -> Cell:
+    town, level, place, metric, direction, breakdown, granularity = series
+    return Cell(
+        CellKey(
+            town,
+            _LEVEL[level],
+            place,
+            _METRIC[metric],
+            _DIRECTION[direction],
+            breakdown,
+            _GRANULARITY[granularity],
+            datetime.fromtimestamp(int(start), UTC),
+            datetime.fromtimestamp(int(end), UTC),
+        ),
+        value,
+        _STATUS[status],
+        float(coverage),
+        bool(estimated),
+    )
+
+
+def _cells(
+    rows: Iterable[Sequence[Any]],
+    width: int,
+    series_of: Callable[[tuple[Any, ...]], Sequence[Any]],
+) -> list[Cell]:
+    return [_cell(series_of(tuple(r[:width])), *r[width : width + 6]) for r in rows]
 
 
 def iter_nodes(document: Node) -> Iterator[Node]:

@@ -8,6 +8,7 @@ page 1 costs and there is no ceiling on depth.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,15 +47,15 @@ _DOMAIN: dict[str, tuple[str, ...]] = {
 }
 
 
-def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit: int) -> list[Any]:
+def _where(
+    f: CellFilter, after: Sequence[Any] | None, params: dict[str, Any]
+) -> tuple[list[str], dict[str, Any]]:
+    """The conditions of a filter (marks as `:name`, their values put in `params`) and the
+    key columns it holds to one value, with that value."""
     where = ["level = :level", "granularity = :granularity", "breakdown = :breakdown"]
-    params: dict[str, Any] = {
-        "level": f.level,
-        "granularity": f.granularity,
-        "breakdown": f.breakdown,
-        "limit": limit,
-    }
-    fixed = {"level", "granularity", "breakdown"}  # key columns held to one value
+    params.update(level=f.level, granularity=f.granularity, breakdown=f.breakdown)
+    fixed: dict[str, Any] = {"level": f.level, "granularity": f.granularity}
+    fixed["breakdown"] = f.breakdown
     if f.release is None:
         where.append("valid_to IS NULL")
     else:
@@ -62,21 +63,18 @@ def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit
         params["r"] = f.release
     if f.town is not None:
         where.append("town = :town")
-        params["town"] = f.town
-        fixed.add("town")
+        params["town"] = fixed["town"] = f.town
     for name in ("metric", "direction"):
         value = getattr(f, name)
         if value is not None:
             where.append(f"{name} = :{name}")
-            params[name] = value
-            fixed.add(name)
+            params[name] = fixed[name] = value
         elif f.town is not None:
             where.append(_in(name, _DOMAIN[name], params))
     if f.places is not None:
         if len(f.places) == 1:
             where.append("place = :place")
-            params["place"] = f.places[0]
-            fixed.add("place")
+            params["place"] = fixed["place"] = f.places[0]
         else:
             where.append(_in("place", f.places, params))
     if f.start is not None:
@@ -95,12 +93,87 @@ def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit
         free = next((i for i, name in enumerate(KEY) if name not in fixed), None)
         if free is not None:
             where.append(f"{KEY[free]} >= :k{free}")
-    columns = ", ".join('"end"' if c == "end" else c for c in COLUMNS)
-    query = (
-        f"SELECT {columns} FROM published_cell WHERE {' AND '.join(where)}"
+    return where, fixed
+
+
+def _select(columns: Sequence[str], where: list[str]) -> str:
+    listed = ", ".join('"end"' if c == "end" else c for c in columns)
+    return (
+        f"SELECT {listed} FROM published_cell WHERE {' AND '.join(where)}"
         f" ORDER BY {', '.join(KEY)} LIMIT :limit"
     )
-    return list(conn.execute(text(query), params).all())
+
+
+def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit: int) -> list[Any]:
+    params: dict[str, Any] = {"limit": limit}
+    where, _ = _where(f, after, params)
+    return list(conn.execute(text(_select(COLUMNS, where)), params).all())
+
+
+# What a page row holds after its open key columns.
+PAGE_TAIL = ("start", "end", "value", "status", "coverage", "estimated", "policy")
+# A series as the JSON-LD renderer names it, in this order.
+SERIES = ("town", "level", "place", "metric", "direction", "breakdown", "granularity")
+_MARK = re.compile(r":(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRows:
+    """One page of cells as the database gave them: each row holds the key columns the
+    filter leaves open (`open`, in key order), then `PAGE_TAIL`; the others are in `fixed`.
+    A location's page reads 8 columns a cell instead of 14, and no cell object is made for
+    the renderers that work from rows."""
+
+    open: tuple[str, ...]
+    fixed: dict[str, Any]
+    rows: list[tuple[Any, ...]]
+
+    def key(self, row: Sequence[Any]) -> list[Any]:
+        """The row's values of `KEY` (a cursor's position)."""
+        at = dict(zip(self.open, row, strict=False))
+        return [
+            row[len(self.open)] if name == "start" else at.get(name, self.fixed.get(name))
+            for name in KEY
+        ]
+
+    def series(self, prefix: Sequence[Any]) -> tuple[Any, ...]:
+        """The `SERIES` values of rows whose open key columns are `prefix`."""
+        at = dict(zip(self.open, prefix, strict=True))
+        return tuple(at[n] if n in at else self.fixed[n] for n in SERIES)
+
+    def full(self) -> list[tuple[Any, ...]]:
+        """The rows in `COLUMNS` order, as `cells` gives them."""
+        width = len(self.open)
+        where = {name: i for i, name in enumerate(self.open)}
+        where.update({name: width + i for i, name in enumerate(PAGE_TAIL)})
+        picks = [where.get(name) for name in COLUMNS]
+        constants = [self.fixed.get(name) for name in COLUMNS]
+        pairs = list(zip(picks, constants, strict=True))
+        return [tuple(v if i is None else row[i] for i, v in pairs) for row in self.rows]
+
+
+def page_rows(
+    conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit: int
+) -> PageRows:
+    """The rows of `cells`, of the columns the filter leaves open only, as the driver gives
+    them (SQLAlchemy's row objects cost a third of reading them)."""
+    params: dict[str, Any] = {"limit": limit}
+    where, fixed = _where(f, after, params)
+    open_ = tuple(n for n in KEY[:-1] if n not in fixed)
+    query = _select((*open_, *PAGE_TAIL), where)
+    if conn.dialect.name != "sqlite":  # psycopg: %(name)s; sqlite3 takes :name as it is
+        query = _MARK.sub(r"%(\1)s", query)
+    return PageRows(open_, fixed, _fetch(conn, query, params))
+
+
+def _fetch(conn: Connection, query: str, params: dict[str, Any] | None = None) -> list[Any]:
+    """The driver's own rows of a statement in its own parameter style: no compilation, no
+    row objects (statement events still fire, and errors are SQLAlchemy's)."""
+    result = conn.exec_driver_sql(query, params) if params else conn.exec_driver_sql(query)
+    try:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
+    finally:
+        result.close()
 
 
 def _in(column: str, values: Sequence[str], params: dict[str, Any]) -> str:
@@ -137,9 +210,33 @@ def _release(row: Any) -> ReleaseInfo:
 _RELEASE = "SELECT id, created_at, kind, policies, counts, changed, closed FROM release"
 
 
+_CURRENT = f"{_RELEASE} WHERE tier = 'public' ORDER BY id DESC LIMIT 1"
+# The last release read, by its row: a worker answers from the same release for hours, and
+# parsing its JSON columns again on every request cost as much as the query.
+_LAST: list[tuple[tuple[Any, ...], ReleaseInfo]] = []
+
+
 def current_release(conn: Connection) -> ReleaseInfo | None:
-    row = conn.execute(text(f"{_RELEASE} WHERE tier = 'public' ORDER BY id DESC LIMIT 1")).first()
-    return _release(row) if row is not None else None
+    """Asked on every public request: a statement without parameters, the same on every
+    database, given to the driver as it is."""
+    rows = _fetch(conn, _CURRENT)
+    if not rows:
+        return None
+    row = tuple(rows[0])
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] == row:
+        return last[1]
+    info = ReleaseInfo(
+        id=int(row[0]),
+        created_at=int(row[1]),
+        kind=row[2],
+        policies=json.loads(row[3]),
+        counts=json.loads(row[4]),
+        changed=int(row[5]),
+        closed=int(row[6]),
+    )
+    _LAST[:] = [(row, info)]
+    return info
 
 
 def release(conn: Connection, release_id: int) -> ReleaseInfo | None:

@@ -204,3 +204,91 @@ def test_a_serving_worker_freezes_its_startup_heap_and_bounds_its_threads(
         assert gc.get_freeze_count() == 0  # a stopped app leaves nothing uncollectable
     finally:
         app.state.engine.dispose()
+
+
+def _mixed_release(engine: Engine) -> None:
+    """Counts, traffic by direction, a measure, suppressed and estimated cells, town cells."""
+    rows = []
+    for place in STREETS:
+        for h in range(6):
+            start = MONDAY + h * 3600
+            hidden = h == 2
+            value = None if hidden else 7.0 * h
+            rows.append(published_row(place, start, value, status="suppressed" if hidden else "ok"))
+            rows.append(published_row(place, start, 33.25 + h, metric="v85_kmh"))
+            for direction in ("forward", "backward"):
+                row = list(published_row(place, start, 3.0 * h, metric="cars"))
+                row[5], row[13] = direction, h % 2 == 1
+                rows.append(tuple(row))
+    rows += [published_row("testtown", MONDAY + h * 3600, 100.0, level="town") for h in range(6)]
+    releases.write_release(
+        engine,
+        rows,
+        kind="full",
+        policies={"pedestrians": "public-v1", "cars": "public-v1", "v85_kmh": "public-v1"},
+        batch_ids=[],
+        scope=None,
+    )
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        store.CellFilter(level="location", granularity="hour", town="testtown"),
+        store.CellFilter(level="location", granularity="hour", places=[STREETS[1]]),
+        store.CellFilter(
+            level="location", granularity="hour", places=list(STREETS[:2]), metric="cars"
+        ),
+        store.CellFilter(
+            level="location", granularity="hour", town="testtown", direction="forward"
+        ),
+        store.CellFilter(level="town", granularity="hour", town="testtown"),
+        store.CellFilter(level="location", granularity="hour"),
+    ],
+)
+def test_page_rows_render_the_same_bytes_as_cells(
+    engine: Engine, town: str, f: store.CellFilter
+) -> None:
+    """Rows of the open columns only, rendered without cell objects: the same page, to the
+    byte, as the cells of every column; and the same rows and cursor positions."""
+    from datetime import UTC, datetime
+
+    from daks.oslo.jsonld import render_jsonld, render_jsonld_rows
+    from daks.oslo.model import Page
+    from daks.publishers.downloads import places_from
+
+    _mixed_release(engine)
+    with engine.connect() as conn:
+        every = store.cells(conn, f, after=None, limit=1000)
+        found = store.page_rows(conn, f, after=None, limit=1000)
+        assert found.full() == [tuple(r) for r in every]
+        assert [found.key(r) for r in found.rows] == [
+            [getattr(r, k) for k in store.KEY] for r in every
+        ]
+        cells = store.cells_from_rows(every)
+        places = places_from(
+            store.place_rows(
+                conn, sorted({c.key.place for c in cells if c.key.level.value != "town"})
+            ),
+            store.town_rows(conn, ["testtown"]),
+        )
+        position = found.key(found.rows[5])
+        assert [
+            tuple(r) for r in store.cells(conn, f, after=position, limit=1000)
+        ] == store.page_rows(conn, f, after=position, limit=1000).full()
+    page = Page(
+        release=1,
+        policy="public-v1",
+        base_url="https://daks.example",
+        iri="https://daks.example/v1/observations?x=1",
+        next="https://daks.example/v1/observations?cursor=abc",
+        published=datetime(2025, 3, 4, 5, tzinfo=UTC),
+    )
+    width = len(found.open)
+    assert render_jsonld_rows(found.rows, width, found.series, places, page) == render_jsonld(
+        cells, places, page
+    )
+    unpublished = Page(release=1, policy="public-v1", base_url="https://daks.example")
+    assert render_jsonld_rows(
+        found.rows, width, found.series, places, unpublished
+    ) == render_jsonld(cells, places, unpublished)

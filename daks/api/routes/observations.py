@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from daks.api.answers import Answer, Answers
-from daks.api.deps import AnswersDep, EngineDep, LookupsDep, SessionDep, SettingsDep
+from daks.api.deps import PlainRoute, SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
 from daks.domain.cells import Cell
 from daks.domain.codes import Direction, Level, Metric
 from daks.oslo import negotiate as media
-from daks.oslo.jsonld import render_jsonld
+from daks.oslo.jsonld import render_jsonld, render_jsonld_rows
 from daks.oslo.model import Page, Places
 from daks.oslo.plain import iter_csv, render_json
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
@@ -36,7 +36,9 @@ from daks.settings import Settings
 from daks.store import observations as store
 from daks.store.errors import NotFound
 
-router = APIRouter(prefix="/v1", tags=["observations"])
+# `/v1/observations` is resolved by PlainRoute; the releases routes, with their session
+# dependency, by FastAPI as usual.
+router = APIRouter(prefix="/v1", tags=["observations"], route_class=PlainRoute)
 
 OFFERED = (media.JSON, media.JSONLD, media.CSV, media.TURTLE, media.NTRIPLES)
 PUBLIC_GRANULARITIES = ("hour", "day", "week", "month")
@@ -47,7 +49,6 @@ MAX_RANGE = {
     "month": timedelta(days=20 * 366),
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
-POLICY = store.COLUMNS.index("policy")
 ERRORS: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match matched the ETag)"},
     404: {"description": "no such town, location or zone, or no release yet"},
@@ -103,10 +104,6 @@ def _matches(request: Request, etag: str) -> bool:
 )
 async def observations(
     request: Request,
-    engine: EngineDep,
-    config: SettingsDep,
-    lookups: LookupsDep,
-    answers: AnswersDep,
     town: str | None = None,
     location: str | None = None,
     zone: str | None = None,
@@ -122,6 +119,11 @@ async def observations(
         str | None, Query(description="fallback for Accept: json, jsonld, csv, ttl, nt")
     ] = None,
 ) -> Response:
+    state = request.app.state  # no dependencies: see PlainRoute
+    engine: Engine = state.engine
+    config: Settings = state.settings
+    lookups: store.Lookups = state.lookups
+    answers: Answers = state.answers
     chosen = _choose(request, format)
     question = _Question(
         town, location, zone, metric, direction, level, granularity, from_, to, limit, cursor
@@ -200,7 +202,7 @@ def _answer(
     if q.zone is not None:
         town = _same_town(town, _place(conn, lookups, q.zone).town_id, q.zone)
         places = lookups.members(conn, q.zone) if q.level is Level.LOCATION else [q.zone]
-    rows = store.cells(
+    found = store.page_rows(
         conn,
         store.CellFilter(
             level=q.level.value,
@@ -216,17 +218,15 @@ def _answer(
         after=position[1:] if position is not None else None,
         limit=q.limit + 1,
     )
-    more = len(rows) > q.limit
-    rows = rows[: q.limit]
+    more = len(found.rows) > q.limit
+    rows = store.PageRows(found.open, found.fixed, found.rows[: q.limit])
     url = None
     if more:
-        last = rows[-1]
-        url = next_url(
-            request, config.base_url, encode([info.id, *(getattr(last, k) for k in store.KEY)])
-        )
+        url = next_url(request, config.base_url, encode([info.id, *rows.key(rows.rows[-1])]))
         headers["Link"] = f'<{url}>; rel="next"'
-    cells = store.cells_from_rows(rows)
-    policies = sorted({r[POLICY] for r in rows}) or sorted(set(info.policies.values()))
+    width = len(rows.open)
+    policy = width + store.PAGE_TAIL.index("policy")
+    policies = sorted({r[policy] for r in rows.rows}) or sorted(set(info.policies.values()))
     page = Page(
         release=info.id,
         policy=",".join(policies),
@@ -235,7 +235,12 @@ def _answer(
         next=url,
         published=datetime.fromtimestamp(info.created_at, UTC),
     )
-    body = _render(chosen, cells, _places(conn, lookups, cells), page)
+    series = [rows.series(prefix) for prefix in dict.fromkeys(r[:width] for r in rows.rows)]
+    described = _places(conn, lookups, series)
+    if chosen == media.JSONLD:
+        body = render_jsonld_rows(rows.rows, width, rows.series, described, page)
+    else:
+        body = _render(chosen, store.cells_from_rows(rows.full()), described, page)
     answers.put(key, Answer(body, chosen, headers))
     return Response(body, media_type=chosen, headers=headers)
 
@@ -269,10 +274,13 @@ def _place(conn: Connection, lookups: store.Lookups, place: str) -> Any:
     return found[0]
 
 
-def _places(conn: Connection, lookups: store.Lookups, cells: list[Cell]) -> Places:
-    keys = [c.key for c in cells]
-    places = lookups.places(conn, sorted({k.place for k in keys if k.level is not Level.TOWN}))
-    towns = lookups.towns(conn, sorted({k.town for k in keys}))
+def _places(conn: Connection, lookups: store.Lookups, series: list[tuple[Any, ...]]) -> Places:
+    """The places and towns of a page's series (`store.SERIES` values)."""
+    town, level, place = (store.SERIES.index(n) for n in ("town", "level", "place"))
+    places = lookups.places(
+        conn, sorted({s[place] for s in series if s[level] != Level.TOWN.value})
+    )
+    towns = lookups.towns(conn, sorted({s[town] for s in series}))
     return places_from(places, towns)
 
 
