@@ -69,6 +69,20 @@ def stamp(instant: datetime) -> str:
     return f"{s.year:04d}{s.month:02d}{s.day:02d}T{s.hour:02d}{s.minute:02d}{s.second:02d}Z"
 
 
+_STAMPS: dict[int, str] = {}
+_STAMPS_LIMIT = 200_000  # about 23 years of hours, then it starts afresh
+
+
+def stamp_at(epoch: int) -> str:
+    """`stamp` of an instant given in epoch seconds (kept: pages repeat the same hours)."""
+    text = _STAMPS.get(epoch)
+    if text is None:
+        if len(_STAMPS) >= _STAMPS_LIMIT:
+            _STAMPS.clear()
+        text = _STAMPS[epoch] = stamp(datetime.fromtimestamp(epoch, UTC))
+    return text
+
+
 def observation_iri(base: str, key: CellKey) -> str:
     return f"{base}/id/observation/{observation_id(key)}"
 

@@ -27,6 +27,7 @@ from daks.oslo.iris import (
     place_iri,
     sensor_iri,
     stamp,
+    stamp_at,
 )
 from daks.oslo.model import AmbientKind, AmbientObservation, Page, PlaceInfo, Places
 from daks.oslo.nodes import Node
@@ -375,18 +376,8 @@ _METRIC = {m.value: m for m in Metric}
 _DIRECTION = {m.value: m for m in Direction}
 _GRANULARITY = {m.value: m for m in Granularity}
 _STATUS = {m.value: m for m in Status}
-_STAMPS: dict[int, str] = {}
 _LOCAL: dict[str, dict[int, str]] = {}
-_TIMES_LIMIT = 200_000  # per map; about 23 years of hours, then it starts afresh
-
-
-def _stamp_of(epoch: int) -> str:
-    text = _STAMPS.get(epoch)
-    if text is None:
-        if len(_STAMPS) >= _TIMES_LIMIT:
-            _STAMPS.clear()
-        text = _STAMPS[epoch] = stamp(datetime.fromtimestamp(epoch, UTC))
-    return text
+_TIMES_LIMIT = 200_000  # per timezone; about 23 years of hours, then it starts afresh
 
 
 def _local_of(epoch: int, timezone: str, known: dict[int, str]) -> str:
@@ -439,7 +430,7 @@ def render_jsonld_rows(
         status_text = statuses.get(status)
         if status_text is None:
             status_text = statuses[status] = state.status_text(_STATUS[status])
-        obs = series.iri + (_STAMPS.get(start) or _stamp_of(start))
+        obs = series.iri + stamp_at(start)
         if value is None:
             kind, result = series.bare_type, _BARE_RESULT
         elif series.count:

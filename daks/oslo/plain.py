@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-from daks.domain.cells import Cell
-from daks.oslo.iris import observation_iri, place_iri
+from daks.domain.cells import Cell, CellKey
+from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.oslo.iris import observation_iri, place_iri, stamp, stamp_at
 from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
 from daks.oslo.values import count_value, is_count, local_iso
 
@@ -73,6 +75,73 @@ def plain_cell(cell: Cell, place: PlaceInfo, page: Page) -> dict[str, Any]:
 def render_json(cells: Iterable[Cell], places: Places, page: Page) -> bytes:
     """CONTRACT's envelope: release, policy, items in order, and the next page or null."""
     items = [plain_cell(c, places.of(c), page) for c in cells]
+    return orjson.dumps(
+        {"release": page.release, "policy": page.policy, "items": items, "next": page.next}
+    )
+
+
+# Texts of instants by epoch second, per timezone, shared by every page.
+_LOCAL: dict[str, dict[int, str]] = {}
+_LOCAL_LIMIT = 200_000  # per timezone; about 23 years of hours, then it starts afresh
+
+
+def _local_text(epoch: int, timezone: str, known: dict[int, str]) -> str:
+    text = known.get(epoch)
+    if text is None:
+        if len(known) >= _LOCAL_LIMIT:
+            known.clear()
+        text = known[epoch] = local_iso(datetime.fromtimestamp(epoch, UTC), timezone)
+    return text
+
+
+def render_json_rows(
+    rows: Iterable[Sequence[Any]],
+    width: int,
+    series_of: Callable[[tuple[Any, ...]], Sequence[Any]],
+    places: Places,
+    page: Page,
+) -> bytes:
+    """`render_json` of cells given as stored rows, to the byte, without a cell object per
+    row (rows and `series_of` as `daks.oslo.jsonld.render_jsonld_rows` takes them): what a
+    series shares is one record made at its first row, copied and completed per row."""
+    known: dict[tuple[Any, ...], tuple[dict[str, Any], str, bool, str, dict[int, str]]] = {}
+    items = []
+    for row in rows:
+        prefix = tuple(row[:width])
+        start, end, value, status, coverage, estimated = row[width : width + 6]
+        series = known.get(prefix)
+        if series is None:
+            town, level, place_id, metric, direction, breakdown, granularity = series_of(prefix)
+            key = CellKey(
+                town,
+                Level(level),
+                place_id,
+                Metric(metric),
+                Direction(direction),
+                breakdown,
+                Granularity(granularity),
+                datetime.fromtimestamp(int(start), UTC),
+                datetime.fromtimestamp(int(end), UTC),
+            )
+            place = places.of(Cell(key, None, Status.SUPPRESSED, 0.0, False))
+            iri = observation_iri(page.base, key)
+            series = known[prefix] = (
+                plain_cell(Cell(key, None, Status(status), 0.0, False), place, page),
+                iri[: len(iri) - len(stamp(key.start))],
+                is_count(key.metric),
+                place.timezone,
+                _LOCAL.setdefault(place.timezone, {}),
+            )
+        record, iri, count, timezone, local = series
+        item = record.copy()  # the keys in their order; the cell's own values replaced
+        item["id"] = iri + stamp_at(start)
+        item["start"] = local.get(start) or _local_text(start, timezone, local)
+        item["end"] = local.get(end) or _local_text(end, timezone, local)
+        item["value"] = None if value is None else round(value) if count else value
+        item["status"] = status
+        item["coverage"] = float(coverage)
+        item["estimated"] = bool(estimated)
+        items.append(item)
     return orjson.dumps(
         {"release": page.release, "policy": page.policy, "items": items, "next": page.next}
     )

@@ -143,6 +143,8 @@ class PageRows:
 
     def full(self) -> list[tuple[Any, ...]]:
         """The rows in `COLUMNS` order, as `cells` gives them."""
+        if self.open == KEY[:-1]:  # read wide: already in that order
+            return self.rows
         width = len(self.open)
         where = {name: i for i, name in enumerate(self.open)}
         where.update({name: width + i for i, name in enumerate(PAGE_TAIL)})
@@ -153,13 +155,19 @@ class PageRows:
 
 
 def page_rows(
-    conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit: int
+    conn: Connection,
+    f: CellFilter,
+    *,
+    after: Sequence[Any] | None,
+    limit: int,
+    narrow: bool = True,
 ) -> PageRows:
-    """The rows of `cells`, of the columns the filter leaves open only, as the driver gives
-    them (SQLAlchemy's row objects cost a third of reading them)."""
+    """The rows of `cells`, of the columns the filter leaves open only (`narrow`, for a
+    renderer that works from rows) or of them all, as the driver gives them (SQLAlchemy's
+    row objects cost a third of reading them)."""
     params: dict[str, Any] = {"limit": limit}
     where, fixed = _where(f, after, params)
-    open_ = tuple(n for n in KEY[:-1] if n not in fixed)
+    open_ = tuple(n for n in KEY[:-1] if n not in fixed) if narrow else KEY[:-1]
     query = _select((*open_, *PAGE_TAIL), where)
     if conn.dialect.name != "sqlite":  # psycopg: %(name)s; sqlite3 takes :name as it is
         query = _MARK.sub(r"%(\1)s", query)

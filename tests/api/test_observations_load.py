@@ -255,6 +255,7 @@ def test_page_rows_render_the_same_bytes_as_cells(
 
     from daks.oslo.jsonld import render_jsonld, render_jsonld_rows
     from daks.oslo.model import Page
+    from daks.oslo.plain import render_json, render_json_rows
     from daks.publishers.downloads import places_from
 
     _mixed_release(engine)
@@ -262,6 +263,8 @@ def test_page_rows_render_the_same_bytes_as_cells(
         every = store.cells(conn, f, after=None, limit=1000)
         found = store.page_rows(conn, f, after=None, limit=1000)
         assert found.full() == [tuple(r) for r in every]
+        wide = store.page_rows(conn, f, after=None, limit=1000, narrow=False)
+        assert wide.full() == [tuple(r) for r in every]
         assert [found.key(r) for r in found.rows] == [
             [getattr(r, k) for k in store.KEY] for r in every
         ]
@@ -286,6 +289,9 @@ def test_page_rows_render_the_same_bytes_as_cells(
     )
     width = len(found.open)
     assert render_jsonld_rows(found.rows, width, found.series, places, page) == render_jsonld(
+        cells, places, page
+    )
+    assert render_json_rows(found.rows, width, found.series, places, page) == render_json(
         cells, places, page
     )
     unpublished = Page(release=1, policy="public-v1", base_url="https://daks.example")

@@ -29,7 +29,7 @@ from daks.domain.codes import Direction, Level, Metric
 from daks.oslo import negotiate as media
 from daks.oslo.jsonld import render_jsonld, render_jsonld_rows
 from daks.oslo.model import Page, Places
-from daks.oslo.plain import iter_csv, render_json
+from daks.oslo.plain import iter_csv, render_json, render_json_rows
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
 from daks.publishers.downloads import places_from
 from daks.settings import Settings
@@ -55,6 +55,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     406: {"description": "none of the acceptable media types is offered"},
     422: {"description": "an invalid filter, a range off the bucket boundaries or too long"},
 }
+# Rendered from the stored rows without cell objects; the others from cells.
+FROM_ROWS = (media.JSONLD, media.JSON)
 RDF_CONTENT: dict[str, dict[str, Any]] = {m: {} for m in OFFERED if m != media.JSON}
 
 
@@ -217,6 +219,7 @@ def _answer(
         ),
         after=position[1:] if position is not None else None,
         limit=q.limit + 1,
+        narrow=chosen in FROM_ROWS,
     )
     more = len(found.rows) > q.limit
     rows = store.PageRows(found.open, found.fixed, found.rows[: q.limit])
@@ -239,6 +242,8 @@ def _answer(
     described = _places(conn, lookups, series)
     if chosen == media.JSONLD:
         body = render_jsonld_rows(rows.rows, width, rows.series, described, page)
+    elif chosen == media.JSON:
+        body = render_json_rows(rows.rows, width, rows.series, described, page)
     else:
         body = _render(chosen, store.cells_from_rows(rows.full()), described, page)
     answers.put(key, Answer(body, chosen, headers))
