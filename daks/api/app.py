@@ -72,10 +72,12 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.state.lookups = Lookups()
     app.state.answers = Answers(ANSWER_BYTES)
     errors.install(app)
+    # The busiest first: routes are matched in order, router by router. None of its paths
+    # is a pattern that could take another router's request.
+    app.include_router(observations.router)
     app.include_router(health.router)
     app.include_router(towns.router)
     app.include_router(metrics.router)
-    app.include_router(observations.router)
     app.include_router(internal.router)
     app.include_router(retailer.router)
     app.include_router(analytics.router)

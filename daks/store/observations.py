@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, Status
@@ -176,12 +177,25 @@ def page_rows(
 
 def _fetch(conn: Connection, query: str, params: dict[str, Any] | None = None) -> list[Any]:
     """The driver's own rows of a statement in its own parameter style: no compilation, no
-    row objects (statement events still fire, and errors are SQLAlchemy's)."""
-    result = conn.exec_driver_sql(query, params) if params else conn.exec_driver_sql(query)
+    row objects, and no result object either unless someone listens to the statements
+    (SQLAlchemy's result set-up cost as much as a small query). Errors are SQLAlchemy's."""
+    dispatch = conn.dispatch
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        result = conn.exec_driver_sql(query, params) if params else conn.exec_driver_sql(query)
+        try:
+            return list(result.cursor.fetchall()) if result.cursor is not None else []
+        finally:
+            result.close()
+    driver_error = conn.dialect.loaded_dbapi.Error
     try:
-        return list(result.cursor.fetchall()) if result.cursor is not None else []
-    finally:
-        result.close()
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(query, params) if params else cursor.execute(query)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    except driver_error as exc:  # as SQLAlchemy raises it (a 503 when the server is down)
+        raise DBAPIError.instance(query, params, exc, driver_error) from exc
 
 
 def _in(column: str, values: Sequence[str], params: dict[str, Any]) -> str:
