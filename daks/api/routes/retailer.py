@@ -28,9 +28,6 @@ from daks.anonymisation.buckets import Calendar, coverage
 from daks.anonymisation.errors import DisclosureError
 from daks.anonymisation.policy import PolicyTable, Tier
 from daks.anonymisation.profiles import profile_relations
-from daks.anonymisation.street import street_figure
-from daks.anonymisation.suppression import protect, ratio
-from daks.anonymisation.table import PUBLISHED, Table
 from daks.api.auth import own_shop
 from daks.api.deps import RetailerDep, SessionDep, SettingsDep
 from daks.api.paging import decode, encode, invalid, next_url
@@ -379,6 +376,11 @@ def _shown(values: Mapping[str, float]) -> dict[str, bool]:
     the singleton rule to a fix-point, and the audit on top, as a release judges its cells.
     When the audit cannot be satisfied the day's profiles are withheld; the total is the
     shop's own count."""
+    # Here, not at the top: they import numpy, which a worker then loads only if a
+    # retailer asks (memory of every worker, see daks.api.app).
+    from daks.anonymisation.suppression import protect
+    from daks.anonymisation.table import PUBLISHED, Table
+
     table = Table()
     index = {
         b: table.add(
@@ -553,6 +555,9 @@ def conversion(
     cursor: CursorQuery = None,
     format: FormatParam = None,
 ) -> Response:
+    from daks.anonymisation.street import street_figure  # numpy: see _shown
+    from daks.anonymisation.suppression import ratio
+
     chosen = choose(request, format, OFFERED)
     conn = session.connection()
     row = _shop(grant, conn, shop)

@@ -20,7 +20,6 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from dateutil.rrule import rrulestr
 
 from daks.ingest.model import EventRecord
@@ -83,6 +82,9 @@ def school_holiday(day: date) -> str | None:
 
 @cache
 def _belgian_holidays(year: int) -> dict[date, str]:
+    # Imported here: its tables are 8 MB in every API worker, and few routes need them.
+    import holidays
+
     return dict(holidays.country_holidays("BE", years=year, language="nl").items())
 
 
