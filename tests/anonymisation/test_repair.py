@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from daks.anonymisation.audit import Attacker, audit
 from daks.anonymisation.errors import DisclosureError
-from daks.anonymisation.suppression import _cover, _neighbours, primary, protect, secondary
+from daks.anonymisation.suppression import (
+    _cover,
+    _Neighbourhood,
+    _neighbours,
+    primary,
+    protect,
+    secondary,
+)
 from daks.anonymisation.table import Mark, Table
 from tests.anonymisation.test_attacker import grids
 
@@ -56,3 +64,34 @@ def test_the_cover_is_no_larger_than_the_smallest_neighbour_that_would_do(table:
         if helpful and cover:
             smallest = min(table.exact[c] for c in helpful)
             assert max(table.exact[c] for c in cover) <= smallest
+
+
+@SETTINGS
+@given(grids())
+def test_covers_tried_side_by_side_are_judged_as_each_alone(table: Table) -> None:
+    """The repair tries many covers in one pass, each on its own copy of the neighbourhood:
+    every copy's verdict is the one its cover gets on a neighbourhood of its own (with and
+    without the whole table's bounds, with and without exact solving)."""
+    primary(table)
+    secondary(table)
+    member = table.memberships()
+    known = Attacker(table).bounds()
+    for disclosure in audit(table)[:2]:
+        local = _Neighbourhood(table, member, disclosure.cell, known)
+        near = _neighbours(table, member, disclosure.cell)
+        covers = [(), *((c,) for c in near), tuple(near[:2])]
+        for limit in (0, 40):
+            seeded = [j % 2 == 1 for j in range(len(covers))]
+            together = local._covered(covers, seeded, limit)
+            alone = [_alone(local, c, s, limit) for c, s in zip(covers, seeded, strict=True)]
+            assert together == alone
+
+
+def _alone(local: _Neighbourhood, cover: tuple[int, ...], seeded: bool, limit: int) -> bool:
+    trial = _copy(local.table)
+    for c in cover:
+        trial.marks[local.index[c]] = Mark.SUPPRESSED
+    free = np.full(len(trial), np.inf)
+    lows, highs = local.informed if seeded else (-free, free)
+    seed = (lows, highs, np.ones(len(trial.relations), dtype=np.bool_))
+    return local.cell not in {d.cell for d in Attacker(trial, seed=seed).audit(limit)}
