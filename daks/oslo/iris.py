@@ -83,6 +83,11 @@ def stamp_at(epoch: int) -> str:
     return text
 
 
+def stamps() -> dict[int, str]:
+    """The stamps `stamp_at` keeps, by epoch second, to look up before calling it."""
+    return _STAMPS
+
+
 def observation_iri(base: str, key: CellKey) -> str:
     return f"{base}/id/observation/{observation_id(key)}"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ from daks.oslo.iris import (
     stamp,
     stamp_at,
 )
+from daks.oslo.iris import stamps as _stamps
 from daks.oslo.model import AmbientKind, AmbientObservation, Page, PlaceInfo, Places
 from daks.oslo.nodes import Node
 from daks.oslo.values import count_value, decimal_lexical, is_count, local_iso
@@ -407,15 +409,20 @@ def render_jsonld_rows(
     state = PageNodes(page.base)
     members: list[str] = []
     traffic: list[str] = []
-    known: dict[tuple[Any, ...], tuple[_SeriesText, str, str, dict[int, str]]] = {}
+    known: dict[Any, tuple[_SeriesText, str, str, dict[int, str]]] = {}
     statuses: dict[str, str] = {}
+    coverages: dict[float, str] = {}
+    stamps = _stamps()
     lexical = decimal_lexical
+    series_key = prefix_key(width)
+    tail = itemgetter(*range(width, width + 6))
     for row in rows:
-        prefix = tuple(row[:width])
-        start, end, value, status, coverage, estimated = row[width : width + 6]
+        prefix = series_key(row)
+        start, end, value, status, coverage, estimated = tail(row)
         series_known = known.get(prefix)
         if series_known is None:
-            cell = _cell(series_of(prefix), start, end, value, status, coverage, estimated)
+            named = series_of(tuple(row[:width]))
+            cell = _cell(named, start, end, value, status, coverage, estimated)
             place = places.of(cell)
             timezone = place.timezone
             # In member_text's order: the result time, then the series' nodes.
@@ -430,7 +437,10 @@ def render_jsonld_rows(
         status_text = statuses.get(status)
         if status_text is None:
             status_text = statuses[status] = state.status_text(_STATUS[status])
-        obs = series.iri + stamp_at(start)
+        coverage_text = coverages.get(coverage)
+        if coverage_text is None:
+            coverage_text = coverages[coverage] = lexical(coverage)
+        obs = series.iri + (stamps.get(start) or stamp_at(start))
         if value is None:
             kind, result = series.bare_type, _BARE_RESULT
         elif series.count:
@@ -456,9 +466,17 @@ def render_jsonld_rows(
             f"{local.get(end) or _local_of(end, timezone, local)}"
             f'"}}}}{vkm},"resultTime":"{label}"{result}'
             f'{series.series},"status":{status_text},"coverage":"'
-            f'{lexical(coverage)}","estimated":{"true" if estimated else "false"}}}'
+            f'{coverage_text}","estimated":{"true" if estimated else "false"}}}'
         )
     return _document(members, traffic, state, page)
+
+
+def prefix_key(width: int) -> Callable[[Sequence[Any]], Any]:
+    """What tells a row's series apart among a page's rows: its first `width` values (one
+    value as it is, several as a tuple), taken in C rather than by slicing every row."""
+    if width == 0:
+        return lambda _: ()
+    return itemgetter(*range(width))
 
 
 def _cell(

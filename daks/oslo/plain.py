@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -104,14 +105,17 @@ def render_json_rows(
     """`render_json` of cells given as stored rows, to the byte, without a cell object per
     row (rows and `series_of` as `daks.oslo.jsonld.render_jsonld_rows` takes them): what a
     series shares is one record made at its first row, copied and completed per row."""
-    known: dict[tuple[Any, ...], tuple[dict[str, Any], str, bool, str, dict[int, str]]] = {}
+    known: dict[Any, tuple[dict[str, Any], str, bool, str, dict[int, str]]] = {}
     items = []
+    series_key = itemgetter(*range(width)) if width else lambda _: ()
+    tail = itemgetter(*range(width, width + 6))
     for row in rows:
-        prefix = tuple(row[:width])
-        start, end, value, status, coverage, estimated = row[width : width + 6]
+        prefix = series_key(row)
+        start, end, value, status, coverage, estimated = tail(row)
         series = known.get(prefix)
         if series is None:
-            town, level, place_id, metric, direction, breakdown, granularity = series_of(prefix)
+            named = series_of(tuple(row[:width]))
+            town, level, place_id, metric, direction, breakdown, granularity = named
             key = CellKey(
                 town,
                 Level(level),

@@ -253,6 +253,21 @@ def _mixed_release(engine: Engine) -> None:
         ),
         store.CellFilter(level="town", granularity="hour", town="testtown"),
         store.CellFilter(level="location", granularity="hour"),
+        store.CellFilter(
+            level="location",
+            granularity="hour",
+            town="testtown",
+            places=[STREETS[0]],
+            metric="cars",
+        ),
+        store.CellFilter(
+            level="location",
+            granularity="hour",
+            town="testtown",
+            places=[STREETS[2]],
+            metric="cars",
+            direction="backward",
+        ),
     ],
 )
 def test_page_rows_render_the_same_bytes_as_cells(

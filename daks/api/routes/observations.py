@@ -27,7 +27,7 @@ from daks.api.paging import decode, encode, invalid, next_url
 from daks.domain.cells import Cell
 from daks.domain.codes import Direction, Level, Metric
 from daks.oslo import negotiate as media
-from daks.oslo.jsonld import render_jsonld, render_jsonld_rows
+from daks.oslo.jsonld import prefix_key, render_jsonld, render_jsonld_rows
 from daks.oslo.model import Page, Places
 from daks.oslo.plain import iter_csv, render_json, render_json_rows
 from daks.oslo.rdf_text import iter_ntriples, iter_turtle
@@ -238,7 +238,9 @@ def _answer(
         next=url,
         published=datetime.fromtimestamp(info.created_at, UTC),
     )
-    series = [rows.series(prefix) for prefix in dict.fromkeys(r[:width] for r in rows.rows)]
+    by_series = prefix_key(width)
+    firsts = {by_series(r): r for r in rows.rows}  # one row of each series
+    series = [rows.series(tuple(r[:width])) for r in firsts.values()]
     described = _places(conn, lookups, series)
     if chosen == media.JSONLD:
         body = render_jsonld_rows(rows.rows, width, rows.series, described, page)
