@@ -15,6 +15,9 @@ per release size, the large ÷ small p50 and p99 latency ratios, and the machine
 while it ran (other work on the same cores lowers every figure). Targets (issue 5):
 ≥ 200 req/s for pages, ≥ 1,000 req/s for day queries, p99 < 100 ms, no errors, ratio < 1.5,
 memory < 300 MB.
+
+On a machine shared with other work these figures move with the neighbours: bench/api_cpu.py
+measures the same scenarios as CPU time per request in-process, beside a bare endpoint.
 """
 
 from __future__ import annotations
