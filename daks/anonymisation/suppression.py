@@ -13,6 +13,7 @@ import dataclasses
 import heapq
 import operator
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -153,19 +154,23 @@ def repair(
     member = table.memberships()
     attacker = attacker or Attacker(table)
     extra = 0
+    again: set[int] = set()
     for _ in range(rounds):
         found = attacker.audit(exact_limit)
         if not found:
             return extra
         touched: set[int] = set()
-        known: tuple[Floats, Floats] | None = None
+        fresh: set[int] = set()
+        known = attacker.bounds(exact_limit)
         for disclosure in found:
-            if known is None:
-                known = attacker.bounds(exact_limit)
-            for chosen in _cover(table, member, disclosure.cell, known, exact_limit):
+            # A cell found again is not left to this round's other covers a second time.
+            skip = fresh if disclosure.cell not in again else frozenset()
+            for chosen in _cover(table, member, disclosure.cell, known, skip):
                 table.marks[chosen] = Mark.SUPPRESSED
                 extra += 1
+                fresh.add(chosen)
                 touched.update(member[chosen])
+        again.update(d.cell for d in found)
         if not touched:
             raise DisclosureError(found)
         secondary(table, touched)
@@ -180,7 +185,7 @@ def _cover(
     member: list[list[int]],
     cell: int,
     known: tuple[Floats, Floats],
-    exact_limit: int,
+    fresh: AbstractSet[int] = frozenset(),
 ) -> list[int]:
     """The cells to hide so that the attacker can no longer pin or narrow `cell`, at the least
     information cost: published cells that share a relation with it, smallest first, and a
@@ -198,19 +203,19 @@ def _cover(
         return near
     local = _Neighbourhood(table, member, cell, known)
     singles: list[Cover] = [(c,) for c in near[:_SINGLE_TRIALS]]
-    found = local.reproduce(singles, exact_limit)
-    if found is None:
-        return near[:1]
-    for single, covered in zip(singles, found, strict=True):
+    found = local.reproduce([*singles, tuple(near)])
+    if found is None and not fresh.isdisjoint(local.index):
+        return []  # perhaps covered already by this round: the next audit tells
+    if found is None or not found[-1]:
+        return near[:1]  # not even all of them: the next rounds look further
+    for single, covered in zip(singles, found, strict=False):
         if covered:
             return list(single)
     # The fewest smallest: the shortest prefix of the candidates that is enough (hiding more
     # never narrows an interval), then drop, largest first, every cell the others can spare.
-    prefixes = [tuple(near[:m]) for m in range(2, len(near) + 1)]
+    prefixes = [tuple(near[:m]) for m in range(2, len(near))]
     enough = [p for p, covered in zip(prefixes, local.covered(prefixes), strict=True) if covered]
-    if not enough:
-        return near[:1]
-    chosen = list(enough[0])
+    chosen = list(enough[0] if enough else near)
     for spare in reversed(chosen[:-1]):
         rest = tuple(c for c in chosen if c != spare)
         if local.covered([rest])[0]:
@@ -291,27 +296,29 @@ class _Neighbourhood:
             np.where(outer, known[1][cells], np.inf),
         )
         self.seeded = False
-        self.exact_limit = 0
 
-    def reproduce(self, covers: list[Cover], exact_limit: int) -> list[bool] | None:
+    def reproduce(self, covers: list[Cover]) -> list[bool] | None:
         """Choose the least informed attacker of this neighbourhood that still finds the
-        disclosure and return `covered(covers)` for it (tried in the same pass as the
-        choice when propagation alone is enough); None when none finds it (it needs cells
-        further away)."""
-        for limit in (0, exact_limit):
-            # Exact solving costs more per copy: there, choose first, then try the covers.
-            trials = [(), *(covers if not limit else [])]
-            found = self._covered(trials * 2, [False] * len(trials) + [True] * len(trials), limit)
-            for seeded, results in ((False, found[: len(trials)]), (True, found[len(trials) :])):
-                if not results[0]:
-                    self.seeded, self.exact_limit = seeded, limit
-                    return self.covered(covers) if limit else results[1:]
+        disclosure and return `covered(covers)` for it, worked out in the same pass; None
+        when neither finds it (it needs cells further away, or covers hidden earlier in the
+        round already gave it room).
+
+        The attacker here propagates intervals and solves nothing exactly: on the demo it
+        never found a disclosure with exact solving that it missed without, and exact
+        solving per copy costs more than all the rest. The whole table's audit, which
+        judges the repair, still solves exactly."""
+        trials = [(), *covers]
+        found = self._covered(trials * 2, [False] * len(trials) + [True] * len(trials), 0)
+        for seeded, results in ((False, found[: len(trials)]), (True, found[len(trials) :])):
+            if not results[0]:
+                self.seeded = seeded
+                return results[1:]
         return None
 
     def covered(self, covers: list[Cover]) -> list[bool]:
         """For each cover (cells of the whole table), whether hiding it leaves the chosen
         attacker of this neighbourhood unable to pin or narrow the cell."""
-        return self._covered(covers, [self.seeded] * len(covers), self.exact_limit)
+        return self._covered(covers, [self.seeded] * len(covers), 0)
 
     def _covered(self, covers: list[Cover], seeded: list[bool], exact_limit: int) -> list[bool]:
         if not covers:

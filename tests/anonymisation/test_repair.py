@@ -51,7 +51,7 @@ def test_the_cover_is_no_larger_than_the_smallest_neighbour_that_would_do(table:
     known = Attacker(table).bounds()
     for disclosure in found[:3]:
         cell = disclosure.cell
-        cover = _cover(table, member, cell, known, 40)
+        cover = _cover(table, member, cell, known)
         assert all(table.marks[c] in (Mark.EXACT, Mark.ROUNDED) for c in cover)
         near = set(_neighbours(table, member, cell))
         assert set(cover) <= near  # only cells that share a relation with it
