@@ -8,13 +8,14 @@ the service.
     .venv/bin/python bench/api.py --scale 0.05 --seconds 5   # 50k and 500k cells, quick
 
 Scenarios: 1,000-cell JSON-LD pages, 24-cell day queries (plain JSON), and 304
-revalidations. Prints req/s, p50, p99 (wrk's latency percentiles), errors (socket errors,
-timeouts and any status other than the expected 200 or 304) and the server's peak memory
-(all workers and the supervisor: RSS, and PSS, which counts pages the workers share once)
-per release size, the large ÷ small p50 and p99 latency ratios, and the machine's load
-while it ran (other work on the same cores lowers every figure). Targets (issue 5):
-≥ 200 req/s for pages, ≥ 1,000 req/s for day queries, p99 < 100 ms, no errors, ratio < 1.5,
-memory < 300 MB.
+revalidations, each as fast as the server answers; then "paced": pages asked at the target
+rate of 200 req/s, for the latency at that rate (see PACED_RATE). Prints req/s, p50, p99
+(wrk's latency percentiles), errors (socket errors, timeouts and any status other than the
+expected 200 or 304) and the server's peak memory (all workers and the supervisor: RSS, and
+PSS, which counts pages the workers share once) per release size, the large ÷ small p50 and
+p99 latency ratios, and the machine's load while it ran (other work on the same cores lowers
+every figure). Targets (issue 5): ≥ 200 req/s for pages, ≥ 1,000 req/s for day queries, p99
+< 100 ms, no errors, ratio < 1.5, memory < 300 MB.
 
 On a machine shared with other work these figures move with the neighbours: bench/api_cpu.py
 measures the same scenarios as CPU time per request in-process, beside a bare endpoint.
@@ -279,7 +280,7 @@ local function iso(t) return os.date("!%%Y-%%m-%%dT%%H:00:00Z", t) end
 function request()
   local loc = string.format("loc%%05d", math.random(0, locations - 1))
   local start = year_start + math.random(0, 299) * 86400
-  if scenario == "pages" then
+  if scenario == "pages" or scenario == "paced" then
     return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
       "&limit=1000&from=" .. iso(start), { ["Accept"] = "application/ld+json" })
   elseif scenario == "days" then
@@ -289,6 +290,7 @@ function request()
   local pick = fixed[math.random(1, #fixed)]
   return wrk.format("GET", pick[1], { ["If-None-Match"] = pick[2] })
 end
+%(pacing)s
 function response(status, headers, body)
   if status ~= expected then unexpected = unexpected + 1 end
 end
@@ -317,10 +319,21 @@ def revalidated(base: str, locations: int) -> list[tuple[str, str]]:
     return fixed
 
 
+# The target rate of 1,000-cell pages (issue 5). With 50 connections that each wait for their
+# answer, the mean latency at saturation is 50 ÷ throughput whatever the server does (Little's
+# law: 200 req/s means 250 ms), so p99 < 100 ms can only hold at the rate the service is asked
+# to sustain, not at saturation: the "paced" scenario asks pages at that rate (each connection
+# waits a little less than connections ÷ rate seconds between its requests, as its own answer
+# takes time too; the achieved rate is printed) and reports the latency there.
+PACED_RATE = 200
+
+
 def load_wrk(
     wrk: str, base: str, scenario: str, seconds: float, connections: int, locations: int
 ) -> dict[str, float]:
     fixed = revalidated(base, locations) if scenario == "304" else []
+    pause = round(900 * connections / PACED_RATE)
+    pacing = f"function delay() return {pause} end" if scenario == "paced" else ""
     script = WRK_SCRIPT % {
         "scenario": scenario,
         "locations": locations,
@@ -328,6 +341,7 @@ def load_wrk(
         "expected": 304 if scenario == "304" else 200,
         "fixed": ", ".join(f"{{ {json.dumps(u)}, {json.dumps(e)} }}" for u, e in fixed),
         "seed": len(scenario),
+        "pacing": pacing,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -410,12 +424,14 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
     base = f"http://127.0.0.1:{port}"
     load_before = load_average()
     try:
-        for scenario in ("pages", "days", "304"):
+        for scenario in ("pages", "days", "304", "paced"):
             if args.wrk:
                 results[scenario] = load_wrk(
                     args.wrk, base, scenario, args.seconds, args.connections, locations
                 )
                 continue
+            if scenario == "paced":
+                continue  # the httpx client has no pacing
             out = subprocess.run(
                 [
                     sys.executable,
