@@ -33,7 +33,14 @@ from daks.oslo.iris import (
 from daks.oslo.iris import stamps as _stamps
 from daks.oslo.model import AmbientKind, AmbientObservation, Page, PlaceInfo, Places
 from daks.oslo.nodes import Node
-from daks.oslo.values import count_value, decimal_lexical, is_count, local_iso
+from daks.oslo.values import (
+    count_value,
+    decimal_lexical,
+    is_count,
+    local_iso,
+    local_text,
+    local_texts,
+)
 
 _INSTANT = ["Moment", "TM_Instant"]
 _INTERVAL = ["Periode", "TemporeleEntiteit"]
@@ -372,23 +379,12 @@ def _document(members: list[str], traffic: list[str], state: PageNodes, page: Pa
     ).encode()
 
 
-# Stored values of the key columns, and the texts of instants, shared by every page.
+# Stored values of the key columns, shared by every page.
 _LEVEL = {m.value: m for m in Level}
 _METRIC = {m.value: m for m in Metric}
 _DIRECTION = {m.value: m for m in Direction}
 _GRANULARITY = {m.value: m for m in Granularity}
 _STATUS = {m.value: m for m in Status}
-_LOCAL: dict[str, dict[int, str]] = {}
-_TIMES_LIMIT = 200_000  # per timezone; about 23 years of hours, then it starts afresh
-
-
-def _local_of(epoch: int, timezone: str, known: dict[int, str]) -> str:
-    text = known.get(epoch)
-    if text is None:
-        if len(known) >= _TIMES_LIMIT:
-            known.clear()
-        text = known[epoch] = local_iso(datetime.fromtimestamp(epoch, UTC), timezone)
-    return text
 
 
 def render_jsonld_rows(
@@ -431,7 +427,7 @@ def render_jsonld_rows(
                 state.series_text(cell, place, page),
                 label,
                 timezone,
-                _LOCAL.setdefault(timezone, {}),
+                local_texts(timezone),
             )
         series, label, timezone, local = series_known
         status_text = statuses.get(status)
@@ -462,8 +458,8 @@ def render_jsonld_rows(
             vkm = ""
         members.append(
             f'{{"@id":{obs}","@type":{kind},"phenomenonTime":{{"@id":{obs}{_TIJD}{_START}'
-            f"{local.get(start) or _local_of(start, timezone, local)}{_END}"
-            f"{local.get(end) or _local_of(end, timezone, local)}"
+            f"{local.get(start) or local_text(start, timezone, local)}{_END}"
+            f"{local.get(end) or local_text(end, timezone, local)}"
             f'"}}}}{vkm},"resultTime":"{label}"{result}'
             f'{series.series},"status":{status_text},"coverage":"'
             f'{coverage_text}","estimated":{"true" if estimated else "false"}}}'

@@ -19,7 +19,7 @@ from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, Status
 from daks.oslo.iris import observation_iri, place_iri, stamp, stamp_at
 from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
-from daks.oslo.values import count_value, is_count, local_iso
+from daks.oslo.values import count_value, is_count, local_iso, local_text, local_texts
 
 PLAIN_FIELDS: tuple[str, ...] = (
     "id",
@@ -81,20 +81,6 @@ def render_json(cells: Iterable[Cell], places: Places, page: Page) -> bytes:
     )
 
 
-# Texts of instants by epoch second, per timezone, shared by every page.
-_LOCAL: dict[str, dict[int, str]] = {}
-_LOCAL_LIMIT = 200_000  # per timezone; about 23 years of hours, then it starts afresh
-
-
-def _local_text(epoch: int, timezone: str, known: dict[int, str]) -> str:
-    text = known.get(epoch)
-    if text is None:
-        if len(known) >= _LOCAL_LIMIT:
-            known.clear()
-        text = known[epoch] = local_iso(datetime.fromtimestamp(epoch, UTC), timezone)
-    return text
-
-
 def render_json_rows(
     rows: Iterable[Sequence[Any]],
     width: int,
@@ -134,13 +120,13 @@ def render_json_rows(
                 iri[: len(iri) - len(stamp(key.start))],
                 is_count(key.metric),
                 place.timezone,
-                _LOCAL.setdefault(place.timezone, {}),
+                local_texts(place.timezone),
             )
         record, iri, count, timezone, local = series
         item = record.copy()  # the keys in their order; the cell's own values replaced
         item["id"] = iri + stamp_at(start)
-        item["start"] = local.get(start) or _local_text(start, timezone, local)
-        item["end"] = local.get(end) or _local_text(end, timezone, local)
+        item["start"] = local.get(start) or local_text(start, timezone, local)
+        item["end"] = local.get(end) or local_text(end, timezone, local)
         item["value"] = None if value is None else round(value) if count else value
         item["status"] = status
         item["coverage"] = float(coverage)

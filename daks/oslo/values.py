@@ -4,7 +4,7 @@ reference graph agree to the character (isomorphism compares literals by their l
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -39,3 +39,25 @@ def local_iso(instant: datetime, timezone: str) -> str:
     """An instant with the town's offset, as CONTRACT's plain cell shows it (cached: a
     page repeats the same bucket boundaries across its series)."""
     return instant.astimezone(zone(timezone)).isoformat()
+
+
+# Texts of instants by epoch second, per timezone, shared by every page renderer (a page of
+# rows repeats a few hundred instants; formatting one costs more than the rest of its row).
+_LOCAL_TEXTS: dict[str, dict[int, str]] = {}
+_LOCAL_LIMIT = 200_000  # per timezone; about 23 years of hours, then it starts afresh
+
+
+def local_texts(timezone: str) -> dict[int, str]:
+    """The shared texts of instants in `timezone`: look an epoch up here first, and call
+    `local_text` on a miss."""
+    return _LOCAL_TEXTS.setdefault(timezone, {})
+
+
+def local_text(epoch: int, timezone: str, known: dict[int, str]) -> str:
+    """`local_iso` of an epoch second, remembered in `known` (from `local_texts`)."""
+    text = known.get(epoch)
+    if text is None:
+        if len(known) >= _LOCAL_LIMIT:
+            known.clear()
+        text = known[epoch] = local_iso(datetime.fromtimestamp(epoch, UTC), timezone)
+    return text
