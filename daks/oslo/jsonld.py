@@ -256,21 +256,7 @@ def member_text(cell: Cell, place: PlaceInfo, page: Page, state: PageNodes) -> t
     label = state.result_time(state.published(page, timezone) or end)
     series = state.series_text(cell, place, page)
     obs = series.iri + stamp(key.start)
-    value = cell.value
-    if value is None:
-        kind, result = series.bare_type, _BARE_RESULT
-    elif series.count:
-        n = count_value(value)
-        kind, result = (
-            series.value_type,
-            f',"result":{{"@type":["Any","Waarde"],"value":{n}{series.unit}}},"count":{n}',
-        )
-    else:
-        kind = series.value_type
-        result = (
-            ',"result":{"@type":["Any","Waarde"],"value":{"@value":"'
-            f'{decimal_lexical(value)}","@type":"xsd:decimal"}}{series.unit}}}'
-        )
+    kind, result = _result_text(series, cell.value)
     vkm = f',"phenomenonTimeVkm":{obs}{_TIJD}' if series.traffic else ""
     text = (
         f'{{"@id":{obs}","@type":{kind},"phenomenonTime":{{"@id":{obs}{_TIJD}{_START}'
@@ -437,20 +423,7 @@ def render_jsonld_rows(
         if coverage_text is None:
             coverage_text = coverages[coverage] = lexical(coverage)
         obs = series.iri + (stamps.get(start) or stamp_at(start))
-        if value is None:
-            kind, result = series.bare_type, _BARE_RESULT
-        elif series.count:
-            n = round(value)
-            kind, result = (
-                series.value_type,
-                f',"result":{{"@type":["Any","Waarde"],"value":{n}{series.unit}}},"count":{n}',
-            )
-        else:
-            kind = series.value_type
-            result = (
-                ',"result":{"@type":["Any","Waarde"],"value":{"@value":"'
-                f'{lexical(value)}","@type":"xsd:decimal"}}{series.unit}}}'
-            )
+        kind, result = _result_text(series, value)
         if series.traffic:
             vkm = f',"phenomenonTimeVkm":{obs}{_TIJD}'
             traffic.append(obs + '"')
@@ -465,6 +438,23 @@ def render_jsonld_rows(
             f'{coverage_text}","estimated":{"true" if estimated else "false"}}}'
         )
     return _document(members, traffic, state, page)
+
+
+def _result_text(series: _SeriesText, value: float | None) -> tuple[str, str]:
+    """A member's type and the text of its result: none when suppressed, a whole count, or
+    an xsd:decimal."""
+    if value is None:
+        return series.bare_type, _BARE_RESULT
+    if series.count:
+        n = count_value(value)
+        return (
+            series.value_type,
+            f',"result":{{"@type":["Any","Waarde"],"value":{n}{series.unit}}},"count":{n}',
+        )
+    return series.value_type, (
+        ',"result":{"@type":["Any","Waarde"],"value":{"@value":"'
+        f'{decimal_lexical(value)}","@type":"xsd:decimal"}}{series.unit}}}'
+    )
 
 
 def prefix_key(width: int) -> Callable[[Sequence[Any]], Any]:
