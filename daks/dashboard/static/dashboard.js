@@ -385,6 +385,34 @@ window.daks = (function () {
     };
   }
 
+  /* The page says when what it asked for is drawn (tests and the benchmark wait for it). */
+  async function busy(work) {
+    document.body.dataset.ready = "false";
+    try {
+      await work;
+    } finally {
+      document.body.dataset.readyAt = String(Math.round(performance.now()));
+      document.body.dataset.ready = "true";
+    }
+  }
+
+  /* A keyed page's sign-in: asks `path` with `key`; a refused key is forgotten, the form
+   * shown again with the reason, and the answer is null. The key stays in `stored` (this
+   * tab's sessionStorage) only. */
+  async function signInWith(stored, path, key) {
+    const answer = await api(path, { key });
+    const on = answer.ok;
+    document.getElementById("signed-in").hidden = !on;
+    document.getElementById("signin").hidden = on;
+    if (!on) {
+      stored.clear();
+      status(answer.status === 401 || answer.status === 403 ? t("bad_key") : problemText(answer), "error");
+      return null;
+    }
+    stored.set(key);
+    return answer;
+  }
+
   /* The language link keeps the rest of the address. */
   function keepLanguageLink() {
     const link = document.getElementById("lang-switch");
@@ -396,5 +424,5 @@ window.daks = (function () {
 
   document.addEventListener("DOMContentLoaded", keepLanguageLink);
 
-  return { t, lang, locale, api, el, num, pct, status, problemText, points, timeChart, heatmap, band, eventItem, localMidnight, shiftDays, localDay, iso, session, COLORS, keepLanguageLink };
+  return { t, lang, locale, api, el, num, pct, status, problemText, points, timeChart, heatmap, band, eventItem, localMidnight, shiftDays, localDay, iso, session, busy, signInWith, COLORS, keepLanguageLink };
 })();

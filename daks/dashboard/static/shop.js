@@ -4,34 +4,13 @@
 "use strict";
 
 (function () {
-  const { t, api, el, status, points, timeChart, heatmap, shiftDays, iso, num, pct, problemText } = window.daks;
+  const { t, api, el, status, busy, signInWith, points, timeChart, heatmap, shiftDays, iso, num, pct } = window.daks;
   const stored = window.daks.session("daks.retailerKey");
   const state = { shops: [], town: null, shop: null, tz: "Europe/Brussels", end: null };
 
-  async function busy(work) {
-    document.body.dataset.ready = "false";
-    try {
-      await work;
-    } finally {
-      document.body.dataset.ready = "true";
-    }
-  }
-
-  function signedIn(on) {
-    document.getElementById("signed-in").hidden = !on;
-    document.getElementById("signin").hidden = on;
-  }
-
   async function signIn(key) {
-    const answer = await api("/v1/retailer/shops", { key });
-    if (!answer.ok) {
-      stored.clear();
-      signedIn(false);
-      status(answer.status === 401 || answer.status === 403 ? t("bad_key") : problemText(answer), "error");
-      return;
-    }
-    stored.set(key);
-    signedIn(true);
+    const answer = await signInWith(stored, "/v1/retailer/shops", key);
+    if (!answer) return;
     state.shops = answer.body.items;
     state.town = answer.body.town;
     const town = await api(`/v1/towns/${state.town}`);

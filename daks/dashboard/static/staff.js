@@ -5,34 +5,13 @@
 "use strict";
 
 (function () {
-  const { t, api, el, status, eventItem, num, problemText } = window.daks;
+  const { t, api, el, status, busy, signInWith, eventItem, num, problemText } = window.daks;
   const stored = window.daks.session("daks.staffKey");
   const state = { town: null, tz: "Europe/Brussels" };
 
-  async function busy(work) {
-    document.body.dataset.ready = "false";
-    try {
-      await work;
-    } finally {
-      document.body.dataset.ready = "true";
-    }
-  }
-
-  function signedIn(on) {
-    document.getElementById("signed-in").hidden = !on;
-    document.getElementById("signin").hidden = on;
-  }
-
   async function signIn(key) {
-    const sensors = await api("/v1/internal/sensors", { key });
-    if (!sensors.ok) {
-      stored.clear();
-      signedIn(false);
-      status(sensors.status === 401 || sensors.status === 403 ? t("bad_key") : problemText(sensors), "error");
-      return;
-    }
-    stored.set(key);
-    signedIn(true);
+    const sensors = await signInWith(stored, "/v1/internal/sensors", key);
+    if (!sensors) return;
     state.town = sensors.body.town;
     const town = await api(`/v1/towns/${state.town}`);
     if (town.ok) state.tz = town.body.timezone;

@@ -3,20 +3,10 @@
 "use strict";
 
 (function () {
-  const { t, api, el, status, points, timeChart, heatmap, eventItem, shiftDays, localDay, localMidnight, iso } = window.daks;
+  const { t, api, el, status, busy, points, timeChart, heatmap, eventItem, shiftDays, localDay, localMidnight, iso } = window.daks;
   const state = { towns: [], town: null, places: [], location: null, metric: null, release: null, methods: {}, bench: null };
   const url = new URL(window.location.href);
 
-  /* The page says when what it asked for is drawn (tests and the benchmark wait for it). */
-  async function busy(work) {
-    document.body.dataset.ready = "false";
-    try {
-      await work;
-    } finally {
-      document.body.dataset.readyAt = String(Math.round(performance.now()));
-      document.body.dataset.ready = "true";
-    }
-  }
 
   function remember() {
     const next = new URL(window.location.href);
