@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, groupby
 from operator import itemgetter
 from typing import Any
 
@@ -342,10 +343,12 @@ def render_jsonld(
         if traffic_iri:
             traffic.append(traffic_iri)
     members.extend(_text(ambient_node(a, page, state)) for a in ambient)
-    return _document(members, traffic, state, page)
+    return _document([",".join(members)], traffic, state, page)
 
 
 def _document(members: list[str], traffic: list[str], state: PageNodes, page: Page) -> bytes:
+    """The page around its members: `members` are pieces of text whose concatenation is
+    the members, comma-separated (joined here once, into the document)."""
     head: Node = {"@context": context_url(page.base)}
     if page.iri:
         head["@id"] = page.iri
@@ -359,10 +362,9 @@ def _document(members: list[str], traffic: list[str], state: PageNodes, page: Pa
     if page.next:
         head["next"] = page.next
     lid = f',"heeftLid":[{",".join(traffic)}]' if traffic else ""
-    return (
-        f'{_text(head)[:-1]},"members":[{",".join(members)}]{lid},"@included":'
-        f"{_text(list(state.included.values()))}}}"
-    ).encode()
+    members.insert(0, f'{_text(head)[:-1]},"members":[')
+    members.append(f']{lid},"@included":{_text(list(state.included.values()))}}}')
+    return "".join(members).encode()
 
 
 # Stored values of the key columns, shared by every page.
@@ -384,60 +386,117 @@ def render_jsonld_rows(
     row: a row holds `width` values that tell its series apart, then its start and end
     (epoch seconds), value, status, coverage and estimated (stored values); `series_of`
     names a series from those first values as (town, level, place, metric, direction,
-    breakdown, granularity). What a series shares is worked out at its first row; a row
-    after that is a few look-ups and one format."""
+    breakdown, granularity). Rows come a run per series (key order): what a series shares
+    is worked out at the start of its run (`_RowSeries`), and a row is then a few look-ups
+    and one format."""
     if page.published is None:  # the result time would differ per cell
         return render_jsonld(_cells(rows, width, series_of), places, page)
     state = PageNodes(page.base)
     members: list[str] = []
     traffic: list[str] = []
-    known: dict[Any, tuple[_SeriesText, str, str, dict[int, str]]] = {}
-    statuses: dict[str, str] = {}
-    coverages: dict[float, str] = {}
-    stamps = _stamps()
-    lexical = decimal_lexical
-    series_key = prefix_key(width)
-    tail = itemgetter(*range(width, width + 6))
-    for row in rows:
-        prefix = series_key(row)
-        start, end, value, status, coverage, estimated = tail(row)
-        series_known = known.get(prefix)
-        if series_known is None:
-            named = series_of(tuple(row[:width]))
-            cell = _cell(named, start, end, value, status, coverage, estimated)
-            place = places.of(cell)
-            timezone = place.timezone
-            # In member_text's order: the result time, then the series' nodes.
-            label = state.result_time(state.published(page, timezone) or "")
-            series_known = known[prefix] = (
-                state.series_text(cell, place, page),
-                label,
-                timezone,
-                local_texts(timezone),
-            )
-        series, label, timezone, local = series_known
-        status_text = statuses.get(status)
-        if status_text is None:
-            status_text = statuses[status] = state.status_text(_STATUS[status])
-        coverage_text = coverages.get(coverage)
-        if coverage_text is None:
-            coverage_text = coverages[coverage] = lexical(coverage)
-        obs = series.iri + (stamps.get(start) or stamp_at(start))
-        kind, result = _result_text(series, value)
-        if series.traffic:
-            vkm = f',"phenomenonTimeVkm":{obs}{_TIJD}'
-            traffic.append(obs + '"')
-        else:
-            vkm = ""
-        members.append(
-            f'{{"@id":{obs}","@type":{kind},"phenomenonTime":{{"@id":{obs}{_TIJD}{_START}'
-            f"{local.get(start) or local_text(start, timezone, local)}{_END}"
-            f"{local.get(end) or local_text(end, timezone, local)}"
-            f'"}}}}{vkm},"resultTime":"{label}"{result}'
-            f'{series.series},"status":{status_text},"coverage":"'
-            f'{coverage_text}","estimated":{"true" if estimated else "false"}}}'
-        )
+    known: dict[Any, _RowSeries] = {}
+    # start, end, value and (status, coverage, estimated), taken from a row in C.
+    fields = itemgetter(width, width + 1, width + 2, slice(width + 3, width + 6))
+    for prefix, run in groupby(rows, prefix_key(width)):
+        series = known.get(prefix)
+        if series is None:
+            first = next(run)
+            run = chain((first,), run)
+            series = known[prefix] = _RowSeries.make(first, width, series_of, places, page, state)
+        series.render(map(fields, run), members, traffic)
+    if members:  # the last member's closing comma
+        members[-1] = members[-1][:-1]
     return _document(members, traffic, state, page)
+
+
+class _RowSeries:
+    """One series of a page of rows: the texts its members share, and those of the values
+    and (status, coverage, estimated) seen so far in it (a page repeats few of each)."""
+
+    __slots__ = ("closings", "head", "label", "local", "results", "state", "text", "timezone")
+
+    def __init__(self, text: _SeriesText, label: str, timezone: str, state: PageNodes) -> None:
+        self.text = text
+        self.label = label
+        self.timezone = timezone
+        self.local = local_texts(timezone)
+        self.state = state
+        self.head = '{"@id":' + text.iri
+        self.results: dict[float | None, tuple[str, str]] = {}
+        self.closings: dict[tuple[Any, ...], str] = {}
+
+    @classmethod
+    def make(
+        cls,
+        row: Sequence[Any],
+        width: int,
+        series_of: Callable[[tuple[Any, ...]], Sequence[Any]],
+        places: Places,
+        page: Page,
+        state: PageNodes,
+    ) -> _RowSeries:
+        named = series_of(tuple(row[:width]))
+        cell = _cell(named, *row[width : width + 6])
+        place = places.of(cell)
+        timezone = place.timezone
+        # In member_text's order: the result time, then the series' nodes.
+        label = state.result_time(state.published(page, timezone) or "")
+        return cls(state.series_text(cell, place, page), label, timezone, state)
+
+    def _closing(self, key: tuple[Any, ...]) -> str:
+        status, coverage, estimated = key
+        text = self.closings[key] = (
+            f'{self.text.series},"status":{self.state.status_text(_STATUS[status])},'
+            f'"coverage":"{decimal_lexical(coverage)}","estimated":'
+            f"{'true' if estimated else 'false'}}},"
+        )
+        return text
+
+    def _result(self, value: float | None) -> tuple[str, str]:
+        kind, result = _result_text(self.text, value)
+        known = self.results[value] = (
+            f'","@type":{kind},"phenomenonTime":{{"@id":{self.text.iri}',
+            result,
+        )
+        return known
+
+    def render(
+        self,
+        fields: Iterable[tuple[int, int, float | None, tuple[Any, ...]]],
+        members: list[str],
+        traffic: list[str],
+    ) -> None:
+        """Add the members of rows given as `fields` (start, end, value, and status,
+        coverage and estimated) to `members` as pieces of text, each member closed by a
+        comma; a traffic count's IRI to `traffic` too. A member is member_text's."""
+        head = self.head
+        iri = self.text.iri
+        timezone = self.timezone
+        local = self.local
+        local_get = local.get
+        stamp_get = _stamps().get
+        result_get = self.results.get
+        closing_get = self.closings.get
+        opening = _TIJD + _START
+        label = f',"resultTime":"{self.label}"'
+        is_traffic = self.text.traffic
+        vkm = '"}},"phenomenonTimeVkm":' + iri
+        after_vkm = _TIJD + label
+        after = '"}}' + label
+        extend = members.extend
+        for start, end, value, rest in fields:
+            at = stamp_get(start) or stamp_at(start)
+            typed, result = result_get(value) or self._result(value)
+            begins = local_get(start) or local_text(start, timezone, local)
+            ends = local_get(end) or local_text(end, timezone, local)
+            closing = closing_get(rest) or self._closing(rest)
+            # head and at: "@id"; typed: "@type" and the start of "phenomenonTime".
+            if is_traffic:
+                extend((head, at, typed, at, opening, begins, _END, ends, vkm, at, after_vkm))
+                extend((result, closing))
+                traffic.append(f'{iri}{at}"')
+            else:
+                extend((head, at, typed, at, opening, begins, _END, ends, after, result, closing))
 
 
 def _result_text(series: _SeriesText, value: float | None) -> tuple[str, str]:
