@@ -22,9 +22,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from daks.anonymisation.policy import PolicyTable, Tier
-from daks.cli.release import build, hierarchy
-from daks.publishers.release import ExactReading, build_release
-from daks.store import releases as store
+from daks.cli.release import StoredReadings, build, hierarchy
+from daks.publishers.release import build_release
 from daks.store.db import make_engine, migrate
 
 METRICS = ("pedestrians", "bicycles", "cars", "presence")
@@ -141,9 +140,8 @@ def main() -> None:
         )
 
         places = hierarchy(engine)
-        rows = [ExactReading(*r) for r in store.readings(engine)]
         t = time.perf_counter()
-        built = build_release(rows, places, policies, tier=Tier.PUBLIC)
+        built = build_release(StoredReadings.of(engine), places, policies, tier=Tier.PUBLIC)
         pure = time.perf_counter() - t
         print(
             f"pure build (suppression and audit, no database): {pure:.1f} s;"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
 from daks.publishers.release import BuiltRelease, ExactReading, Hierarchy, PlaceInfo, build_release
 from daks.store import releases as store
+from daks.store.db import make_engine
 from daks.store.releases import ReleaseRecord
 
 release = typer.Typer(help="Anonymised, immutable releases.", no_args_is_help=True)
@@ -43,6 +45,38 @@ def hierarchy(engine: Engine) -> Hierarchy:
         places={p: PlaceInfo(town, PlaceKind(kind), zone) for p, town, kind, zone in places},
         zones={z: tuple(ms) for z, ms in zones.items()},
     )
+
+
+@dataclass(frozen=True)
+class StoredReadings:
+    """The store's readings as a build's `ReadingSource`: each worker opens the database
+    itself and reads one town and metric (`window`: town -> first instant, for a rebuild)."""
+
+    url: str
+    window: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, engine: Engine, window: dict[str, int] | None = None) -> StoredReadings:
+        return cls(engine.url.render_as_string(hide_password=False), window)
+
+    def groups(self) -> list[tuple[str, str]]:
+        return store.reading_groups(self._engine(), self.window)
+
+    def read(self, town: str, metric: str) -> list[ExactReading]:
+        start = self.window[town] if self.window is not None else None
+        rows = store.town_readings(self._engine(), town, metric, start)
+        return list(map(ExactReading._make, rows))
+
+    def _engine(self) -> Engine:
+        # One engine per process: a worker must not reuse connections opened before the fork.
+        key = (os.getpid(), self.url)
+        found = _ENGINES.get(key)
+        if found is None:
+            found = _ENGINES[key] = make_engine(self.url)
+        return found
+
+
+_ENGINES: dict[tuple[int, str], Engine] = {}
 
 
 def _rows(built: BuiltRelease) -> Iterator[tuple[Any, ...]]:
@@ -61,8 +95,7 @@ def build(
     previous = store.latest(engine)
     versions = policies.versions(Tier.PUBLIC)
     if previous is None or full or previous.policies != versions:
-        readings = (ExactReading(*row) for row in store.readings(engine))
-        built = build_release(readings, places, policies, workers=workers)
+        built = build_release(StoredReadings.of(engine), places, policies, workers=workers)
         return store.write_release(
             engine, _rows(built), kind="full", policies=versions,
             batch_ids=store.batches(engine), scope=None,
@@ -81,8 +114,8 @@ def build(
         window[town] = calendar.midnight(calendar.local_date(first) - timedelta(days=7))
         for row in store.carried_days(engine, town, window[town], first):
             carried[_key(row, calendar)] = Status(row[11])
-    readings = (ExactReading(*row) for row in store.readings(engine, window))
-    built = build_release(readings, places, policies, since=since, carried=carried, workers=workers)
+    source = StoredReadings.of(engine, window)
+    built = build_release(source, places, policies, since=since, carried=carried, workers=workers)
     return store.write_release(
         engine, _rows(built), kind="incremental", policies=versions,
         batch_ids=store.batches(engine), scope=since,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -57,6 +57,19 @@ class ExactReading(NamedTuple):
     value: float
     coverage: float = 1.0
     estimated: bool = False
+
+
+@runtime_checkable
+class ReadingSource(Protocol):
+    """Where a build's readings come from, one town and metric at a time: each worker process
+    reads the share it judges, so that millions of readings are neither read by one process
+    nor copied to another. Must pickle (it travels to the workers)."""
+
+    def groups(self) -> list[tuple[str, str]]:
+        """The (town, metric) pairs that have readings."""
+        ...
+
+    def read(self, town: str, metric: str) -> list[ExactReading]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +142,7 @@ class _Bucket:
 
 
 def build_release(
-    readings: Iterable[ExactReading],
+    readings: Iterable[ExactReading] | ReadingSource,
     hierarchy: Hierarchy,
     policies: PolicyTable,
     *,
@@ -148,24 +161,28 @@ def build_release(
 
     Each town and metric is judged on its own (no relation crosses them), so with
     `workers` > 1 they are judged in that many processes; the result is the same."""
-    grouped: dict[tuple[str, str], list[ExactReading]] = defaultdict(list)
-    for reading in readings:
-        if reading.metric in INTERNAL_METRICS:
-            continue  # kept for the internal tier only (a histogram share is no count)
-        info = hierarchy.places.get(reading.place)
-        if info is None:
-            raise BucketError(f"reading of unknown place {reading.place!r}")
-        if since is not None and info.town not in since:
-            continue
-        grouped[(info.town, reading.metric)].append(reading)
     carried_of: dict[str, dict[CellKey, Status]] = defaultdict(dict)
     for key, status in (carried or {}).items():
         carried_of[key.town][key] = status
-    jobs = [
-        _Job(town, Metric(metric), policies.policy(tier, Metric(metric)), hierarchy,
-             readings_of, since[town] if since is not None else "", carried_of[town], exact_limit)
-        for (town, metric), readings_of in sorted(grouped.items())
-    ]  # fmt: skip
+
+    def job(town: str, metric: str, share: list[ExactReading] | None) -> _Job:
+        return _Job(
+            town, Metric(metric), policies.policy(tier, Metric(metric)), hierarchy, share,
+            readings if isinstance(readings, ReadingSource) else None,
+            since[town] if since is not None else "", carried_of[town], exact_limit,
+        )  # fmt: skip
+
+    if isinstance(readings, ReadingSource):
+        groups = [
+            (town, metric)
+            for town, metric in readings.groups()
+            if metric not in INTERNAL_METRICS and (since is None or town in since)
+        ]
+        jobs = [job(town, metric, None) for town, metric in groups]
+    else:
+        grouped = _grouped(readings, hierarchy, since)
+        groups = sorted(grouped)
+        jobs = [job(town, metric, grouped[(town, metric)]) for town, metric in groups]
     rows: list[Row] = []
     checked = extra = 0
     if workers > 1 and len(jobs) > 1:
@@ -187,9 +204,26 @@ def build_release(
         counts=counts,
         checked=checked,
         extra_suppressed=extra,
-        towns=dict(since) if since is not None else {t: "" for t, _ in grouped},
-        zones={town: hierarchy.towns[town] for town, _ in grouped},
+        towns=dict(since) if since is not None else {t: "" for t, _ in groups},
+        zones={town: hierarchy.towns[town] for town, _ in groups},
     )
+
+
+def _grouped(
+    readings: Iterable[ExactReading], hierarchy: Hierarchy, since: Mapping[str, str] | None
+) -> dict[tuple[str, str], list[ExactReading]]:
+    """Readings by (town, metric), without those the public never sees in any form."""
+    grouped: dict[tuple[str, str], list[ExactReading]] = defaultdict(list)
+    for reading in readings:
+        if reading.metric in INTERNAL_METRICS:
+            continue  # kept for the internal tier only (a histogram share is no count)
+        info = hierarchy.places.get(reading.place)
+        if info is None:
+            raise BucketError(f"reading of unknown place {reading.place!r}")
+        if since is not None and info.town not in since:
+            continue
+        grouped[(info.town, reading.metric)].append(reading)
+    return grouped
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +232,8 @@ class _Job:
     metric: Metric
     policy: Policy
     hierarchy: Hierarchy
-    readings: list[ExactReading]
+    readings: list[ExactReading] | None  # None: the worker reads them from `source`
+    source: ReadingSource | None
     first: str
     carried: Mapping[CellKey, Status]
     exact_limit: int
@@ -208,7 +243,11 @@ def _judge(job: _Job) -> tuple[list[Row], int, int]:
     series = _Series(
         job.town, job.metric, job.policy, Calendar(job.hierarchy.towns[job.town]), job.hierarchy
     )
-    series.aggregate(job.readings)
+    readings = job.readings
+    if readings is None:
+        assert job.source is not None
+        readings = job.source.read(job.town, job.metric.value)
+    series.aggregate(readings)
     return series.judge(job.first, job.carried, job.exact_limit)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,31 +41,49 @@ class ReleaseRecord:
     closed: int
 
 
-def readings(
-    engine: Engine, since: dict[str, int] | None = None, chunk: int = 50_000
-) -> Iterator[tuple[Any, ...]]:
-    """Exact readings as plain rows (place, metric, direction, breakdown, start, seconds,
-    value, coverage, estimated), optionally only of some towns from an instant on."""
-    query = (
-        "SELECT r.place_id, r.metric, r.direction, r.breakdown, r.start, r.seconds, r.value,"
-        " r.coverage, r.estimated FROM reading r"
-    )
+_SERIES_READINGS = (
+    "SELECT s.place_id, s.metric, s.direction, s.breakdown, v.start, s.seconds, v.value,"
+    " v.coverage, v.estimated FROM series s JOIN place p ON p.id = s.place_id"
+    " JOIN reading_value v ON v.series_id = s.id WHERE p.town_id = {0} AND s.metric = {0}"
+)
+
+
+def reading_groups(engine: Engine, since: dict[str, int] | None = None) -> list[tuple[str, str]]:
+    """(town, metric) pairs that have series, optionally only of the towns in `since`: what a
+    release build judges, one job each (read from `series`, a row per sensor and metric)."""
     with engine.connect() as conn:
-        if since is None:
-            result = conn.execution_options(stream_results=True).execute(text(query))
-            while rows := result.fetchmany(chunk):
-                yield from (tuple(row) for row in rows)
-            return
-        for town, start in sorted(since.items()):
-            result = conn.execution_options(stream_results=True).execute(
-                text(
-                    query + " JOIN place p ON p.id = r.place_id"
-                    " WHERE p.town_id = :town AND r.start >= :start"
-                ),
-                {"town": town, "start": start},
+        rows = conn.execute(
+            text(
+                "SELECT DISTINCT p.town_id, s.metric FROM series s"
+                " JOIN place p ON p.id = s.place_id ORDER BY 1, 2"
             )
-            while rows := result.fetchmany(chunk):
-                yield from (tuple(row) for row in rows)
+        )
+        return [(str(t), str(m)) for t, m in rows if since is None or t in since]
+
+
+def town_readings(
+    engine: Engine, town: str, metric: str, start: int | None = None
+) -> list[tuple[Any, ...]]:
+    """One town's exact readings of one metric (place, metric, direction, breakdown, start,
+    seconds, value, coverage, estimated), from `start` on. Each worker of a release build
+    reads its own share, through the series and the (series, start) key, on the driver's
+    own cursor: a million rows through SQLAlchemy's result objects cost several times the
+    query."""
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    query = _SERIES_READINGS.format(mark)
+    params: tuple[Any, ...] = (town, metric)
+    if start is not None:
+        query += f" AND v.start >= {mark}"
+        params += (start,)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(query, params)
+        rows = list(cursor.fetchall())
+        cursor.close()
+        return rows
+    finally:
+        raw.close()
 
 
 def hierarchy_rows(
