@@ -1,18 +1,21 @@
 """The engine, its sessions and the schema's migrations.
 
 SQLite (the embedded default) runs in WAL mode so that readers are not blocked by an
-import, with foreign keys enforced; PostgreSQL is used as it comes.
+import, with foreign keys enforced; PostgreSQL is used as it comes, except that a pooled
+connection is pinged only after it rested in the pool (see `_ping_if_rested`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -33,6 +36,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A pooled PostgreSQL connection that rested longer than this is pinged before use.
+REST_BEFORE_PING = 1.0  # seconds
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    """On connect and on checkin: a new connection needs no ping either."""
+    record.info["returned"] = time.monotonic()
+
+
+def _ping_if_rested(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """`pool_pre_ping` for a connection that rested in the pool: one that the server or the
+    network dropped meanwhile is replaced before a request meets it (SQLAlchemy's recipe
+    for a custom pessimistic ping). `pool_pre_ping` pinged on every checkout, a round trip
+    on every request of a busy worker (0.05 ms of CPU and more of waiting on a 304); a
+    connection that dies while in use fails that request (a 503) and is not pooled again."""
+    dialect = engine.dialect
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("returned", 0.0) < REST_BEFORE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    return checkout
+
+
 def make_engine(url: str, *, pooled: bool = True) -> Engine:
     """`pooled=False` for short-lived processes (the command line): every connection is
     closed when it is released, so nothing is left open behind a finished command."""
@@ -44,7 +75,11 @@ def make_engine(url: str, *, pooled: bool = True) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    engine = create_engine(url, **pool)
+    event.listen(engine, "connect", _returned)
+    event.listen(engine, "checkin", _returned)
+    event.listen(engine, "checkout", _ping_if_rested(engine))
+    return engine
 
 
 def is_postgres(engine: Engine) -> bool:

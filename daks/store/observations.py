@@ -222,7 +222,14 @@ def _fetch(conn: Connection, query: str, params: dict[str, Any] | None = None) -
         finally:
             cursor.close()
     except driver_error as exc:  # as SQLAlchemy raises it (a 503 when the server is down)
-        raise DBAPIError.instance(query, params, exc, driver_error) from exc
+        # A connection the server dropped is not pooled again, as SQLAlchemy's own
+        # execution would see to (a rested one is pinged at checkout: see store.db).
+        gone = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, None)
+        if gone:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            query, params, exc, driver_error, connection_invalidated=gone
+        ) from exc
 
 
 def _in(column: str, values: Sequence[str], params: dict[str, Any]) -> str:
