@@ -177,6 +177,24 @@ def carried_days(engine: Engine, town: str, start: int, end: int) -> list[tuple[
         return [tuple(r) for r in rows]
 
 
+# Both statements return the status of each version they end or add, so that the counts of
+# an incremental release follow from its predecessor's without counting every current cell.
+_END = (
+    "UPDATE published_cell SET valid_to = :n WHERE valid_to IS NULL AND {0}"
+    " AND NOT EXISTS (SELECT 1 FROM release_stage s WHERE"
+    f" {KEY_MATCH.replace('c.', 'published_cell.')}"
+    " AND s.value {1} published_cell.value AND s.status = published_cell.status"
+    " AND s.coverage = published_cell.coverage"
+    " AND s.estimated = published_cell.estimated AND s.policy = published_cell.policy"
+    ' AND s."end" = published_cell."end") RETURNING status'
+)
+_ADD = (
+    f"INSERT INTO published_cell ({CELL_COLUMNS}, valid_from, valid_to) SELECT {STAGED},"
+    " :n, NULL FROM release_stage s WHERE NOT EXISTS (SELECT 1 FROM published_cell c"
+    f" WHERE c.valid_to IS NULL AND {KEY_MATCH}) RETURNING status"
+)
+
+
 def write_release(
     engine: Engine,
     cells: Iterable[tuple[Any, ...]],
@@ -189,56 +207,39 @@ def write_release(
 ) -> ReleaseRecord:
     """Record a release: stage its cells, end the versions that changed or vanished within
     `scope` (town -> first block rebuilt; None: everything), insert the new versions.
-    Cell rows are in CELL_COLUMNS order."""
-    # Rows go to the driver as plain tuples in its own parameter style: binding a dict per
-    # row through SQLAlchemy costs more than the insert itself at millions of cells.
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    insert = (
-        f"INSERT INTO release_stage ({CELL_COLUMNS}) VALUES ("
-        + ", ".join(mark for _ in CELL_COLUMNS.split(","))
-        + ")"
-    )
+    Cell rows are in CELL_COLUMNS order.
+
+    Where the store holds no current cell within `scope` (the first release, or a town's
+    first), there is nothing to compare with: the cells go straight into `published_cell`,
+    which saves staging them and probing the key index once per cell."""
     same = "IS NOT DISTINCT FROM" if is_postgres(engine) else "IS"
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM release_stage"))
-        buffer: list[tuple[Any, ...]] = []
-        for row in cells:
-            buffer.append(tuple(row))
-            if len(buffer) >= chunk:
-                conn.exec_driver_sql(insert, buffer)
-                buffer = []
-        if buffer:
-            conn.exec_driver_sql(insert, buffer)
         previous = conn.execute(
             text("SELECT counts FROM release ORDER BY id DESC LIMIT 1")
         ).scalar_one_or_none()
         release_id = _new_release(conn, kind, policies, batch_ids, scope)
         in_scope, params = _scope(scope)
-        # Both statements return the status of each version they end or add, so that the
-        # counts of an incremental release follow from its predecessor's without counting
-        # every current cell again.
-        ended = conn.execute(
-            text(
-                f"UPDATE published_cell SET valid_to = :n WHERE valid_to IS NULL AND {in_scope}"
-                " AND NOT EXISTS (SELECT 1 FROM release_stage s WHERE"
-                f" {KEY_MATCH.replace('c.', 'published_cell.')}"
-                f" AND s.value {same} published_cell.value AND s.status = published_cell.status"
-                " AND s.coverage = published_cell.coverage"
-                " AND s.estimated = published_cell.estimated AND s.policy = published_cell.policy"
-                ' AND s."end" = published_cell."end") RETURNING status'
-            ),
-            {"n": release_id, **params},
-        ).all()
-        added = conn.execute(
-            text(
-                f"INSERT INTO published_cell ({CELL_COLUMNS}, valid_from, valid_to)"
-                f" SELECT {STAGED},"
-                " :n, NULL FROM release_stage s WHERE NOT EXISTS (SELECT 1 FROM published_cell c"
-                f" WHERE c.valid_to IS NULL AND {KEY_MATCH}) RETURNING status"
-            ),
-            {"n": release_id},
-        ).all()
-        conn.execute(text("DELETE FROM release_stage"))
+        first = (
+            conn.execute(
+                text(f"SELECT 1 FROM published_cell WHERE valid_to IS NULL AND {in_scope} LIMIT 1"),
+                params,
+            ).first()
+            is None
+        )
+        if first:
+            added = _insert(conn, "published_cell", cells, chunk, (release_id, None), engine)
+            ended: list[str] = []
+        else:
+            conn.execute(text("DELETE FROM release_stage"))
+            _insert(conn, "release_stage", cells, chunk, (), engine)
+            ended = [
+                str(x)
+                for x in conn.execute(
+                    text(_END.format(in_scope, same)), {"n": release_id, **params}
+                ).scalars()
+            ]
+            added = [str(x) for x in conn.execute(text(_ADD), {"n": release_id}).scalars()]
+            conn.execute(text("DELETE FROM release_stage"))
         closed, changed = len(ended), len(added)
         before: dict[str, int] = json.loads(previous) if previous else {}
         if scope is None or not before:
@@ -253,9 +254,9 @@ def write_release(
             }
         else:
             counts = dict(before)
-            for (status,) in ended:
+            for status in ended:
                 counts[status] -= 1
-            for (status,) in added:
+            for status in added:
                 counts[status] = counts.get(status, 0) + 1
             counts = {k: v for k, v in sorted(counts.items()) if v}
         conn.execute(
@@ -264,6 +265,38 @@ def write_release(
         )
         found = conn.execute(text("SELECT * FROM release WHERE id = :n"), {"n": release_id})
         return _record(found.mappings().one())
+
+
+def _insert(
+    conn: Connection,
+    table: str,
+    cells: Iterable[tuple[Any, ...]],
+    chunk: int,
+    extra: tuple[Any, ...],
+    engine: Engine,
+) -> list[str]:
+    """Insert cell rows (and the `extra` values after each: a version's valid_from and
+    valid_to) in chunks; returns the status of each row."""
+    # Rows go to the driver as plain tuples in its own parameter style: binding a dict per
+    # row through SQLAlchemy costs more than the insert itself at millions of cells.
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    columns = CELL_COLUMNS + (", valid_from, valid_to" if extra else "")
+    insert = (
+        f"INSERT INTO {table} ({columns}) VALUES ("
+        + ", ".join(mark for _ in columns.split(","))
+        + ")"
+    )
+    statuses: list[str] = []
+    buffer: list[tuple[Any, ...]] = []
+    for row in cells:
+        buffer.append((*row, *extra))
+        statuses.append(row[11])
+        if len(buffer) >= chunk:
+            conn.exec_driver_sql(insert, buffer)
+            buffer = []
+    if buffer:
+        conn.exec_driver_sql(insert, buffer)
+    return statuses
 
 
 def _new_release(
