@@ -45,6 +45,7 @@ WEEK = 7 * 86400
 _DIRECTIONS = {d.value: d for d in Direction}
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
 TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
+_HOUR = Granularity.HOUR  # enum members looked up once: each lookup is a descriptor call
 
 
 class ExactReading(NamedTuple):
@@ -128,9 +129,10 @@ def _cell(row: Row, calendar: Calendar) -> Cell:
 # (level, place, direction, breakdown, granularity, start). Keys sort as plain tuples: Level
 # and Granularity are StrEnums, which compare as their values.
 Key = tuple[Level, str, str, str, Granularity, int]
+Shape = tuple[Level, str, str, str]  # a key without its bucket: (level, place, direction, breakdown)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     value: float = 0.0
     measured: float = 0.0  # seconds measured, weighted by coverage
@@ -281,28 +283,37 @@ class _Series:
         self.integral = True
         self.summarised: dict[Key, tuple[Key, ...]] = {}  # mean/peak cell -> its values
         self._hidden_shapes: dict[tuple[Level, str, str, Granularity], bool] = {}
+        self._blocks: dict[tuple[Granularity, int], str] = {}  # (granularity, start) -> block
 
     # -- exact aggregation -------------------------------------------------------------
 
     def aggregate(self, readings: list[ExactReading]) -> None:
         source: dict[Key, _Bucket] = {}
         places = self.hierarchy.places
+        levels = {
+            p: Level.ZONE if i.kind is PlaceKind.ZONE else Level.LOCATION for p, i in places.items()
+        }
         granularities = set()
+        bucket_of = self.calendar.bucket
+        whole = True
+        # The hottest loop of a build (a reading at a time): locals, and no method call for
+        # the usual hour.
         for r in readings:
-            granularity = self._granularity_of(r)
+            place, _, direction, breakdown, at, seconds, value, coverage, estimated = r
+            granularity = _HOUR if seconds <= 3600 else self._granularity_of(r)
             granularities.add(granularity)
-            start, end = self.calendar.bucket(r.start, granularity)
-            info = places[r.place]
-            level = Level.ZONE if info.kind is PlaceKind.ZONE else Level.LOCATION
-            key = (level, r.place, r.direction, r.breakdown, granularity, start)
+            start, end = bucket_of(at, granularity)
+            key = (levels[place], place, direction, breakdown, granularity, start)
             bucket = source.get(key)
             if bucket is None:
                 bucket = source[key] = _Bucket(end=end)
-            bucket.value += r.value
-            bucket.measured += r.coverage * r.seconds
-            bucket.estimated = bucket.estimated or r.estimated
-            if r.value != int(r.value):
-                self.integral = False
+            bucket.value += value
+            bucket.measured += coverage * seconds
+            if estimated:
+                bucket.estimated = True
+            if whole and value != int(value):
+                whole = False
+        self.integral = whole
         if len(granularities) > 1:
             raise BucketError(f"{self.town} {self.metric}: readings of mixed interval lengths")
         self.source = granularities.pop() if granularities else Granularity.HOUR
@@ -325,8 +336,6 @@ class _Series:
             self._time_mean_max()
 
     def _granularity_of(self, r: ExactReading) -> Granularity:
-        if r.seconds <= 3600:
-            return Granularity.HOUR
         for granularity in (Granularity.DAY, Granularity.WEEK, Granularity.MONTH):
             start, end = self.calendar.bucket(r.start, granularity)
             if start == r.start and end == r.start + r.seconds:
@@ -465,26 +474,35 @@ class _Series:
     def _coarser_relations(self) -> None:
         """A sum over places (or directions, or breakdowns) holds in a coarser bucket when it
         holds in every source bucket inside it: the zone's day is the sum of its locations'
-        days. Where a vendor's directions add up in some hours only, the day does not."""
-        seen: set[tuple[Key, tuple[Key, ...]]] = set()
+        days. Where a vendor's directions add up in some hours only, the day does not.
+
+        Hours repeat a few relation shapes (which places, directions or breakdowns make which
+        total) thousands of times: each shape is worked out once, and each coarser bucket of
+        a shape is related once."""
+        shapes: dict[tuple[Shape, tuple[Shape, ...]], int] = {}
+        seen: set[tuple[int, Granularity, int]] = set()
+        coarser = TIME_UP[TIME_UP.index(self.source) + 1 :]
+        bucket_of = self.calendar.bucket
         for r in range(len(self.relations)):
             kind = self.kinds[r]
             total, parts = self.relations[r]
             if kind == TIME or total[4] is not self.source:
                 continue
-            for granularity in TIME_UP[TIME_UP.index(self.source) + 1 :]:
-                start = self.calendar.bucket(total[5], granularity)[0]
-
-                def coarse(k: Key, g: Granularity = granularity, s: int = start) -> Key:
-                    return (k[0], k[1], k[2], k[3], g, s)
-
-                relation = (coarse(total), tuple(coarse(p) for p in parts))
-                if relation not in seen:
-                    seen.add(relation)
-                    self._relate_if_sums(relation[0], relation[1], kind)
+            shape = (total[:4], tuple(p[:4] for p in parts))
+            number = shapes.setdefault(shape, len(shapes))
+            for granularity in coarser:
+                start = bucket_of(total[5], granularity)[0]
+                if (number, granularity, start) in seen:
+                    continue
+                seen.add((number, granularity, start))
+                whole = (*shape[0], granularity, start)
+                self._relate_if_sums(whole, tuple((*p, granularity, start) for p in shape[1]), kind)
 
     def _time_sums(self) -> None:
         coarser = [g for g in TIME_UP if TIME_UP.index(g) > TIME_UP.index(self.source)]
+        # Keys of each granularity in sorted order: the source's sorted once; a coarser one
+        # is made in sorted order, since its groups follow the sorted keys below it.
+        ordered = {self.source: sorted(k for k in self.buckets if k[4] is self.source)}
         for granularity in coarser:
             # Days from hours; weeks and months from days (they do not nest in each other).
             below = self.source if granularity is Granularity.DAY else Granularity.DAY
@@ -493,11 +511,11 @@ class _Series:
             if TIME_UP.index(below) >= TIME_UP.index(granularity):
                 continue
             groups: dict[Key, list[Key]] = defaultdict(list)
-            for key in sorted(self.buckets):
-                level, place, direction, breakdown, g, start = key
-                if g is below:
-                    bstart, _ = self.calendar.bucket(start, granularity)
-                    groups[(level, place, direction, breakdown, granularity, bstart)].append(key)
+            for key in ordered[below]:
+                level, place, direction, breakdown, _, start = key
+                bstart, _ = self.calendar.bucket(start, granularity)
+                groups[(level, place, direction, breakdown, granularity, bstart)].append(key)
+            ordered[granularity] = list(groups)
             for key, parts in groups.items():
                 bucket = _Bucket(end=self.calendar.bucket(key[5], key[4])[1], members=0)
                 units: dict[str, float] | None = None
@@ -539,10 +557,14 @@ class _Series:
 
     def _block(self, key: Key) -> str:
         granularity, start = key[4], key[5]
-        if granularity is Granularity.WEEK:
-            start = self.buckets[key].end - 1  # a week belongs to the month of its Sunday
-        year, month = self.calendar.month_of(start)
-        return f"{year:04d}-{month:02d}"
+        found = self._blocks.get((granularity, start))
+        if found is None:
+            instant = start
+            if granularity is Granularity.WEEK:
+                instant = self.buckets[key].end - 1  # a week belongs to the month of its Sunday
+            year, month = self.calendar.month_of(instant)
+            found = self._blocks[(granularity, start)] = f"{year:04d}-{month:02d}"
+        return found
 
     def _hidden(self, key: Key) -> bool:
         shape = (key[0], key[1], key[3], key[4])
