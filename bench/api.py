@@ -158,7 +158,10 @@ def tree_pss(pid: int) -> int:
 
 
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    from daks.cli.serve import WORKER_ALLOCATOR
+
     env = {
+        **WORKER_ALLOCATOR,  # as `daks serve` runs its workers
         **os.environ,
         "DAKS_DATABASE_URL": url,
         "DAKS_RATE_LIMIT_PUBLIC": "10000000/minute",
