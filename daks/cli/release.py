@@ -27,7 +27,14 @@ from daks.api.routes.publishing import write_downloads as write_release_download
 from daks.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, open_store, settings
 from daks.domain.cells import Cell, CellKey
 from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
-from daks.publishers.release import BuiltRelease, ExactReading, Hierarchy, PlaceInfo, build_release
+from daks.publishers.release import (
+    BuiltRelease,
+    ExactReading,
+    Hierarchy,
+    PlaceInfo,
+    RowKey,
+    build_release,
+)
 from daks.store import releases as store
 from daks.store.db import make_engine
 from daks.store.releases import ReleaseRecord
@@ -105,7 +112,7 @@ def build(
         return None
     since: dict[str, str] = {}
     window: dict[str, int] = {}
-    carried: dict[CellKey, Status] = {}
+    carried: dict[RowKey, Status] = {}
     for town, start in starts.items():
         calendar = Calendar(places.towns[town])
         year, month = calendar.month_of(start)
@@ -113,7 +120,7 @@ def build(
         first = calendar.midnight(calendar.local_date(start).replace(day=1))
         window[town] = calendar.midnight(calendar.local_date(first) - timedelta(days=7))
         for row in store.carried_days(engine, town, window[town], first):
-            carried[_key(row, calendar)] = Status(row[11])
+            carried[row[:8]] = Status(row[11])
     source = StoredReadings.of(engine, window)
     built = build_release(source, places, policies, since=since, carried=carried, workers=workers)
     return store.write_release(

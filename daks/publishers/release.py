@@ -42,7 +42,6 @@ from daks.domain.codes import (
 )
 
 WEEK = 7 * 86400
-_DIRECTIONS = {d.value: d for d in Direction}
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
 TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
 _HOUR = Granularity.HOUR  # enum members looked up once: each lookup is a descriptor call
@@ -92,6 +91,7 @@ class Hierarchy:
 # seconds), block, value, status, coverage, estimated. Workers hand back these rather than
 # Cell objects: millions of cells cross a process boundary and go straight to the store.
 Row = tuple[str, str, str, str, str, str, str, int, int, str, float | None, str, float, bool]
+RowKey = tuple[str, str, str, str, str, str, str, int]  # a row's first eight columns: its key
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,12 @@ def _cell(row: Row, calendar: Calendar) -> Cell:
 # (level, place, direction, breakdown, granularity, start). Keys sort as plain tuples: Level
 # and Granularity are StrEnums, which compare as their values.
 Key = tuple[Level, str, str, str, Granularity, int]
-Shape = tuple[Level, str, str, str]  # a key without its bucket: (level, place, direction, breakdown)
+Shape = tuple[Level, str, str, str]
+# The statuses an earlier release published, by key (Level and Granularity are StrEnums: a
+# key of theirs finds the same key of plain strings).
+Carried = Mapping[
+    tuple[object, ...], Status
+]  # a key without its bucket: (level, place, direction, breakdown)
 
 
 @dataclass(slots=True)
@@ -150,7 +155,7 @@ def build_release(
     *,
     tier: Tier = Tier.PUBLIC,
     since: Mapping[str, str] | None = None,
-    carried: Mapping[CellKey, Status] | None = None,
+    carried: Mapping[RowKey, Status] | None = None,
     exact_limit: int = 40,
     workers: int = 1,
 ) -> BuiltRelease:
@@ -158,20 +163,27 @@ def build_release(
 
     `since` (town -> "YYYY-MM") rebuilds only those towns from that month on; the readings
     must then start at least a week before it, and `carried` gives the statuses the previous
-    release published for those earlier days. Raises DisclosureError when the audit still
-    finds a disclosure after everything the builder may hide.
+    release published for those earlier days, by the key of their rows (`row_key`). Raises
+    DisclosureError when the audit still finds a disclosure after everything the builder may
+    hide.
 
     Each town and metric is judged on its own (no relation crosses them), so with
     `workers` > 1 they are judged in that many processes; the result is the same."""
-    carried_of: dict[str, dict[CellKey, Status]] = defaultdict(dict)
-    for key, status in (carried or {}).items():
-        carried_of[key.town][key] = status
+    # Each job is sent only its own town and metric's share, keyed as the builder's keys:
+    # (level, place, direction, breakdown, granularity, start).
+    carried_of: dict[tuple[str, str], dict[tuple[object, ...], Status]] = defaultdict(dict)
+    for (town, level, metric, granularity, place, direction, breakdown, start), status in (
+        carried or {}
+    ).items():
+        carried_of[(town, metric)][(level, place, direction, breakdown, granularity, start)] = (
+            status
+        )
 
     def job(town: str, metric: str, share: list[ExactReading] | None) -> _Job:
         return _Job(
             town, Metric(metric), policies.policy(tier, Metric(metric)), hierarchy, share,
             readings if isinstance(readings, ReadingSource) else None,
-            since[town] if since is not None else "", carried_of[town], exact_limit,
+            since[town] if since is not None else "", carried_of[(town, metric)], exact_limit,
         )  # fmt: skip
 
     if isinstance(readings, ReadingSource):
@@ -196,7 +208,7 @@ def build_release(
         rows.extend(made)
         checked += seen
         extra += added
-    rows.sort(key=_order)
+    rows.sort(key=row_key)
     counts: dict[str, int] = {s.value: 0 for s in Status}
     for row in rows:
         counts[row[11]] += 1
@@ -237,7 +249,7 @@ class _Job:
     readings: list[ExactReading] | None  # None: the worker reads them from `source`
     source: ReadingSource | None
     first: str
-    carried: Mapping[CellKey, Status]
+    carried: Carried
     exact_limit: int
 
 
@@ -253,7 +265,7 @@ def _judge(job: _Job) -> tuple[list[Row], int, int]:
     return series.judge(job.first, job.carried, job.exact_limit)
 
 
-def _order(row: Row) -> tuple[str, str, str, str, str, str, str, int]:
+def row_key(row: Row) -> RowKey:
     """The store's paging order: (town, level, metric, granularity, place, direction,
     breakdown, start), the first eight columns of a row."""
     return row[:8]
@@ -604,14 +616,12 @@ class _Series:
             mark=mark,
         )
 
-    def _earlier(
-        self, key: Key, decided: dict[Key, Mark], carried: Mapping[CellKey, Status]
-    ) -> Mark:
+    def _earlier(self, key: Key, decided: dict[Key, Mark], carried: Carried) -> Mark:
         """How an earlier block left a cell: from this build, or from the release before."""
         found = decided.get(key)
         if found is not None:
             return found
-        status = carried.get(self._cell_key(key))
+        status = carried.get(key)
         if status is None:
             return Mark.HIDDEN
         if status is Status.SUPPRESSED:
@@ -620,23 +630,7 @@ class _Series:
             return Mark.EXACT
         return Mark.ROUNDED
 
-    def _cell_key(self, key: Key) -> CellKey:
-        level, place, direction, breakdown, granularity, start = key
-        return CellKey(
-            town=self.town,
-            level=level,
-            place=place,
-            metric=self.metric,
-            direction=_DIRECTIONS[direction],
-            breakdown=breakdown,
-            granularity=granularity,
-            start=self.calendar.aware(start),
-            end=self.calendar.aware(self.buckets[key].end),
-        )
-
-    def judge(
-        self, first: str, carried: Mapping[CellKey, Status], exact_limit: int
-    ) -> tuple[list[Row], int, int]:
+    def judge(self, first: str, carried: Carried, exact_limit: int) -> tuple[list[Row], int, int]:
         owner = {key: self._block(key) for key in self.buckets}
         keys_of: dict[str, list[Key]] = defaultdict(list)
         for key in sorted(self.buckets):
@@ -666,9 +660,7 @@ class _Series:
         self._final_audit(built, keys_of, judged, decided, carried, exact_limit)
         return self._rows(built, keys_of, decided), checked, extra
 
-    def _summaries(
-        self, keys: list[Key], decided: dict[Key, Mark], carried: Mapping[CellKey, Status]
-    ) -> None:
+    def _summaries(self, keys: list[Key], decided: dict[Key, Mark], carried: Carried) -> None:
         """A mean or peak of suppressed values would give them away: suppressed too."""
         for key in keys:
             parts = self.summarised.get(key)
@@ -703,7 +695,7 @@ class _Series:
         keys: list[Key],
         relations: list[int],
         decided: dict[Key, Mark],
-        carried: Mapping[CellKey, Status],
+        carried: Carried,
         fixed: bool = False,
     ) -> tuple[Table, dict[Key, int]]:
         table = Table()
@@ -724,7 +716,7 @@ class _Series:
         keys_of: dict[str, list[Key]],
         judged: list[_Judged],
         decided: dict[Key, Mark],
-        carried: Mapping[CellKey, Status],
+        carried: Carried,
         exact_limit: int,
     ) -> None:
         """The gate: the attacker sees every block built at once, not one at a time. Blocks
