@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daks.api.errors import problem
 from daks.api.gate import Admission, Gate
+from daks.api.memory import Trimmer
 
 access_log = logging.getLogger("daks.access")
 log = logging.getLogger("daks.api")
@@ -62,6 +63,7 @@ class Perimeter:
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes
         self.upload_paths = upload_paths
+        self.trimmer = Trimmer()  # the heap given back after every few megabytes answered
 
     def _security(self, path: str) -> list[tuple[bytes, bytes]]:
         """Set unless the route set its own."""
@@ -125,6 +127,7 @@ class Perimeter:
                     "an unexpected error occurred; it has been logged",
                 )(scope, receive, send_with_headers)
         finally:
+            self.trimmer.answered(size)
             # Formatted only when someone listens: the line is built on every request.
             if access_log.isEnabledFor(logging.INFO):
                 _log(scope, status, started, size, method, path)

@@ -10,14 +10,11 @@ import uvicorn
 
 from daks.cli.context import open_store
 
-# glibc's allocator, tuned for workers that answer megabyte pages (a 1,000-cell JSON-LD page
-# is about one). By default every thread may grow an arena of its own, and after the first
-# large buffers are freed the threshold above which a buffer gets its own mapping rises to
-# 32 MB, so page after page lands in the heap, which fragments and never shrinks. Two arenas
-# and a fixed 128 KB threshold return each page's memory when it is sent: under the load
-# benchmark (bench/api.py, 2 workers) 307-313 MB -> 279-284 MB resident. glibc reads these
-# when a process starts, so they are set here, for the worker processes uvicorn spawns.
-WORKER_ALLOCATOR = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
+# glibc's allocator for the worker processes: by default every thread may grow an arena
+# of its own; two are enough for a worker's two request threads and its event loop, and
+# take less memory (the rest is daks.api.memory's trimming). glibc reads this when a process
+# starts, so it is set here, for the worker processes uvicorn spawns.
+WORKER_ALLOCATOR = {"MALLOC_ARENA_MAX": "2"}
 
 
 def serve(
