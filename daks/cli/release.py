@@ -25,8 +25,7 @@ from daks.anonymisation.errors import AnonymisationError, DisclosureError
 from daks.anonymisation.policy import PolicyTable, Tier
 from daks.api.routes.publishing import write_downloads as write_release_downloads
 from daks.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, open_store, settings
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, PlaceKind, Status
+from daks.domain.codes import PlaceKind, Status
 from daks.publishers.release import (
     BuiltRelease,
     ExactReading,
@@ -129,14 +128,6 @@ def build(
     )  # fmt: skip
 
 
-def _key(row: tuple[Any, ...], calendar: Calendar) -> CellKey:
-    return CellKey(
-        town=row[0], level=Level(row[1]), metric=Metric(row[2]),
-        granularity=Granularity(row[3]), place=row[4], direction=Direction(row[5]),
-        breakdown=row[6], start=calendar.aware(row[7]), end=calendar.aware(row[8]),
-    )  # fmt: skip
-
-
 def write_downloads(engine: Engine) -> str:
     """The bulk files of the release just committed (every published town, theme and
     format), and one line saying what was written."""
@@ -146,11 +137,6 @@ def write_downloads(engine: Engine) -> str:
     size = sum(f.byte_size for f in files)
     where = config.data_dir / "downloads"
     return f"bulk files: {len(files)} for {len(written)} towns, {size / 1e6:.1f} MB in {where}"
-
-
-def cell_of(row: tuple[Any, ...], calendar: Calendar) -> Cell:
-    """A stored cell row (CELL_COLUMNS order) as a domain Cell."""
-    return Cell(_key(row, calendar), row[10], Status(row[11]), row[12], bool(row[13]))
 
 
 def load_policies(path: Path | None) -> PolicyTable:

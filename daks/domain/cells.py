@@ -33,3 +33,59 @@ class Cell:
     status: Status
     coverage: float  # share of the bucket's expected intervals that were measured, 0..1
     estimated: bool  # the vendor extrapolated or scaled part of the value
+
+
+# The codes by their stored text (a StrEnum's own codes find themselves too): a dict hit
+# costs less than calling the enum, and stores, renderers and the builder make cells from
+# text by the million.
+_LEVELS = {m.value: m for m in Level}
+_METRICS = {m.value: m for m in Metric}
+_DIRECTIONS = {m.value: m for m in Direction}
+_GRANULARITIES = {m.value: m for m in Granularity}
+_STATUSES = {m.value: m for m in Status}
+
+
+def key_of(
+    town: str,
+    level: str,
+    place: str,
+    metric: str,
+    direction: str,
+    breakdown: str,
+    granularity: str,
+    start: datetime,
+    end: datetime,
+) -> CellKey:
+    """A cell key from stored values: codes as their text, instants aware."""
+    return CellKey(
+        town,
+        _LEVELS[level],
+        place,
+        _METRICS[metric],
+        _DIRECTIONS[direction],
+        breakdown,
+        _GRANULARITIES[granularity],
+        start,
+        end,
+    )
+
+
+def cell_of(
+    town: str,
+    level: str,
+    place: str,
+    metric: str,
+    direction: str,
+    breakdown: str,
+    granularity: str,
+    start: datetime,
+    end: datetime,
+    value: float | None,
+    status: str,
+    coverage: float,
+    estimated: bool,
+) -> Cell:
+    """A cell from stored values (a database row, a release builder's row): codes as their
+    text, instants aware."""
+    key = key_of(town, level, place, metric, direction, breakdown, granularity, start, end)
+    return Cell(key, value, _STATUSES[status], float(coverage), bool(estimated))

@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.domain.cells import Cell, cell_of
+from daks.domain.codes import Metric, Status
 from daks.oslo import codelists, nodes
 from daks.oslo.codelists import Family
 from daks.oslo.contexts import context_url
@@ -367,11 +367,7 @@ def _document(members: list[str], traffic: list[str], state: PageNodes, page: Pa
     return "".join(members).encode()
 
 
-# Stored values of the key columns, shared by every page.
-_LEVEL = {m.value: m for m in Level}
-_METRIC = {m.value: m for m in Metric}
-_DIRECTION = {m.value: m for m in Direction}
-_GRANULARITY = {m.value: m for m in Granularity}
+# Statuses by their stored text.
 _STATUS = {m.value: m for m in Status}
 
 
@@ -534,23 +530,10 @@ def _cell(
     estimated: bool,
 ) -> Cell:
     town, level, place, metric, direction, breakdown, granularity = series
-    return Cell(
-        CellKey(
-            town,
-            _LEVEL[level],
-            place,
-            _METRIC[metric],
-            _DIRECTION[direction],
-            breakdown,
-            _GRANULARITY[granularity],
-            datetime.fromtimestamp(int(start), UTC),
-            datetime.fromtimestamp(int(end), UTC),
-        ),
-        value,
-        _STATUS[status],
-        float(coverage),
-        bool(estimated),
-    )
+    at = datetime.fromtimestamp
+    return cell_of(town, level, place, metric, direction, breakdown, granularity,
+                   at(int(start), UTC), at(int(end), UTC), value, status, coverage,
+                   estimated)  # fmt: skip
 
 
 def _cells(

@@ -15,8 +15,8 @@ from typing import Any
 
 import orjson
 
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.domain.cells import Cell, key_of
+from daks.domain.codes import Status
 from daks.oslo.iris import observation_iri, place_iri, stamp, stamp_at
 from daks.oslo.model import FeatureKind, Page, PlaceInfo, Places
 from daks.oslo.values import count_value, is_count, local_iso, local_text, local_texts
@@ -102,17 +102,9 @@ def render_json_rows(
         if series is None:
             named = series_of(tuple(row[:width]))
             town, level, place_id, metric, direction, breakdown, granularity = named
-            key = CellKey(
-                town,
-                Level(level),
-                place_id,
-                Metric(metric),
-                Direction(direction),
-                breakdown,
-                Granularity(granularity),
-                datetime.fromtimestamp(int(start), UTC),
-                datetime.fromtimestamp(int(end), UTC),
-            )
+            at = datetime.fromtimestamp
+            key = key_of(town, level, place_id, metric, direction, breakdown, granularity,
+                         at(int(start), UTC), at(int(end), UTC))  # fmt: skip
             place = places.of(Cell(key, None, Status.SUPPRESSED, 0.0, False))
             iri = observation_iri(page.base, key)
             series = known[prefix] = (

@@ -30,7 +30,7 @@ from daks.anonymisation.policy import MONEY_METRICS, UNIT_METRICS, Policy, Polic
 from daks.anonymisation.profiles import profile_relations
 from daks.anonymisation.suppression import protected, repair
 from daks.anonymisation.table import Mark, Table, round_to
-from daks.domain.cells import Cell, CellKey
+from daks.domain.cells import Cell, cell_of
 from daks.domain.codes import (
     INTERNAL_METRICS,
     Direction,
@@ -117,13 +117,8 @@ class BuiltRelease:
 
 
 def _cell(row: Row, calendar: Calendar) -> Cell:
-    key = CellKey(
-        town=row[0], level=Level(row[1]), place=row[4], metric=Metric(row[2]),
-        direction=Direction(row[5]), breakdown=row[6], granularity=Granularity(row[3]),
-        start=calendar.aware(row[7]), end=calendar.aware(row[8]),
-    )  # fmt: skip
-    return Cell(key=key, value=row[10], status=Status(row[11]), coverage=row[12],
-                estimated=row[13])  # fmt: skip
+    return cell_of(row[0], row[1], row[4], row[2], row[5], row[6], row[3],
+                   calendar.aware(row[7]), calendar.aware(row[8]), *row[10:14])  # fmt: skip
 
 
 # (level, place, direction, breakdown, granularity, start). Keys sort as plain tuples: Level

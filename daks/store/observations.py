@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from daks.domain.cells import Cell, CellKey
-from daks.domain.codes import Direction, Granularity, Level, Metric, Status
+from daks.domain.cells import Cell, cell_of
+from daks.domain.codes import Direction, Metric
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
 COLUMNS = (*KEY, "end", "value", "status", "coverage", "estimated", "policy")
@@ -326,15 +326,6 @@ def place_rows(conn: Connection, ids: Sequence[str]) -> list[Any]:
     )
 
 
-# The enum members by their stored value: a dict lookup per column, not an enum call per
-# column per row (a 10,000-cell page converts 50,000 of them).
-_LEVEL = {m.value: m for m in Level}
-_METRIC = {m.value: m for m in Metric}
-_DIRECTION = {m.value: m for m in Direction}
-_GRANULARITY = {m.value: m for m in Granularity}
-_STATUS = {m.value: m for m in Status}
-
-
 # Instants by their epoch second, shared by every cell that starts or ends there: a page
 # converts two per cell, and the renderers' caches hash the same object again and again.
 _INSTANTS: dict[int, datetime] = {}
@@ -351,65 +342,37 @@ def _instant(epoch: int) -> datetime:
 
 
 def cells_from_rows(rows: Iterable[Sequence[Any]]) -> list[Cell]:
-    """The cells of rows that `cells` returned (columns in `COLUMNS` order). Unpacked by
-    position: a row's attribute lookup by name costs more than building its cell."""
-    instants = _INSTANTS
+    """The cells of rows that `cells` returned (columns in `COLUMNS` order). By position: a
+    row's attribute lookup by name costs more than building its cell."""
+    at = _INSTANTS.get
     return [
-        Cell(
-            CellKey(
-                town,
-                _LEVEL[level],
-                place,
-                _METRIC[metric],
-                _DIRECTION[direction],
-                breakdown,
-                _GRANULARITY[granularity],
-                instants.get(start) or _instant(int(start)),
-                instants.get(end) or _instant(int(end)),
-            ),
-            value,
-            _STATUS[status],
-            float(coverage),
-            bool(estimated),
+        cell_of(
+            r[0],
+            r[1],
+            r[4],
+            r[2],
+            r[5],
+            r[6],
+            r[3],
+            at(r[7]) or _instant(int(r[7])),
+            at(r[8]) or _instant(int(r[8])),
+            r[9],
+            r[10],
+            r[11],
+            r[12],
         )
-        for (
-            town,
-            level,
-            metric,
-            granularity,
-            place,
-            direction,
-            breakdown,
-            start,
-            end,
-            value,
-            status,
-            coverage,
-            estimated,
-            _policy,
-        ) in rows
+        for r in rows
     ]
 
 
 def cell_from_row(row: Any) -> Cell:
     """A published cell as the domain knows it, from a row of `COLUMNS`."""
-    return Cell(
-        key=CellKey(
-            town=row.town,
-            level=_LEVEL[row.level],
-            place=row.place,
-            metric=_METRIC[row.metric],
-            direction=_DIRECTION[row.direction],
-            breakdown=row.breakdown,
-            granularity=_GRANULARITY[row.granularity],
-            start=datetime.fromtimestamp(int(row.start), UTC),
-            end=datetime.fromtimestamp(int(row.end), UTC),
-        ),
-        value=row.value,
-        status=_STATUS[row.status],
-        coverage=float(row.coverage),
-        estimated=bool(row.estimated),
-    )
+    return cell_of(
+        row.town, row.level, row.place, row.metric, row.direction, row.breakdown,
+        row.granularity, datetime.fromtimestamp(int(row.start), UTC),
+        datetime.fromtimestamp(int(row.end), UTC), row.value, row.status, row.coverage,
+        row.estimated,
+    )  # fmt: skip
 
 
 def town_rows(conn: Connection, ids: Sequence[str]) -> list[Any]:
