@@ -94,6 +94,19 @@ def published_row(
     )  # fmt: skip
 
 
+def release_a_change(engine: Engine) -> None:
+    """An incremental release after the `release` fixture's: the market's Monday 00:00 now
+    999 (everything else as it was)."""
+    releases.write_release(
+        engine,
+        [published_row(STREETS[0], MONDAY, 999.0)],
+        kind="incremental",
+        policies={"pedestrians": "public-v1"},
+        batch_ids=[],
+        scope={"testtown": "2025-03"},
+    )
+
+
 @pytest.fixture
 def release(engine: Engine, town: str) -> int:
     """A release of one Monday: the three streets hour by hour (the market's 03:00

@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
 from daks.api.answers import Answer, Answers
-from daks.store import releases
-from tests.api.conftest import MONDAY, STREETS, published_row
+from tests.api.conftest import STREETS, release_a_change
 
 DAY = {
     "location": STREETS[0],
@@ -62,14 +61,7 @@ def test_a_kept_page_keeps_its_next_link(client: TestClient, release: int) -> No
 
 def test_a_new_release_is_answered_afresh(client: TestClient, release: int, engine: Engine) -> None:
     before = client.get("/v1/observations", params=DAY).json()
-    releases.write_release(
-        engine,
-        [published_row(STREETS[0], MONDAY, 999.0)],
-        kind="incremental",
-        policies={"pedestrians": "public-v1"},
-        batch_ids=[],
-        scope={"testtown": "2025-03"},
-    )
+    release_a_change(engine)
     after = client.get("/v1/observations", params=DAY).json()
     assert after != before
     assert after["items"][0]["value"] == 999.0

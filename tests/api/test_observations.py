@@ -7,8 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from daks.store import releases
-from tests.api.conftest import MONDAY, STREETS, published_row
+from tests.api.conftest import STREETS, release_a_change
 
 
 def test_a_day_of_one_location_in_plain_json(client: TestClient, release: int) -> None:
@@ -61,14 +60,7 @@ def test_paging_reaches_every_cell_once_and_pins_the_release(
             assert body["release"] == release
         pages += 1
         if pages == 2:  # a new release lands mid-walk: the walk stays on its release
-            releases.write_release(
-                engine,
-                [published_row(STREETS[0], MONDAY, 999.0)],
-                kind="incremental",
-                policies={"pedestrians": "public-v1"},
-                batch_ids=[],
-                scope={"testtown": "2025-03"},
-            )
+            release_a_change(engine)
     assert len(seen) == len(set(seen)) == 72
     assert pages == 8
 

@@ -21,7 +21,7 @@ from daks.settings import Settings
 from daks.store import observations as store
 from daks.store import registry, releases
 from daks.store.db import session_scope
-from tests.api.conftest import MONDAY, STREETS, published_row
+from tests.api.conftest import MONDAY, STREETS, published_row, release_a_change
 from tests.conftest import TEST_DATA
 
 REGISTRY = TEST_DATA / "registry" / "places.geojson"
@@ -156,14 +156,7 @@ def test_registry_facts_are_read_once_per_release(
     assert b'"Markt"' in again.content
     assert statements.about("place") == statements.about("town") == []
     # The next release shows the new name.
-    releases.write_release(
-        engine,
-        [published_row(STREETS[0], MONDAY, 999.0)],
-        kind="incremental",
-        policies={"pedestrians": "public-v1"},
-        batch_ids=[],
-        scope={"testtown": "2025-03"},
-    )
+    release_a_change(engine)
     after = client.get("/v1/observations", params={"location": STREETS[0]}, headers=jsonld)
     assert b'"Grote Markt"' in after.content
 
