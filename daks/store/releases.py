@@ -227,11 +227,11 @@ def write_release(
             is None
         )
         if first:
-            added = _insert(conn, "published_cell", cells, chunk, (release_id, None), engine)
+            added = _insert(conn, "published_cell", cells, chunk, (release_id, None))
             ended: list[str] = []
         else:
             conn.execute(text("DELETE FROM release_stage"))
-            _insert(conn, "release_stage", cells, chunk, (), engine)
+            _insert(conn, "release_stage", cells, chunk, ())
             ended = [
                 str(x)
                 for x in conn.execute(
@@ -273,13 +273,12 @@ def _insert(
     cells: Iterable[tuple[Any, ...]],
     chunk: int,
     extra: tuple[Any, ...],
-    engine: Engine,
 ) -> list[str]:
     """Insert cell rows (and the `extra` values after each: a version's valid_from and
     valid_to) in chunks; returns the status of each row."""
     # Rows go to the driver as plain tuples in its own parameter style: binding a dict per
     # row through SQLAlchemy costs more than the insert itself at millions of cells.
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     columns = CELL_COLUMNS + (", valid_from, valid_to" if extra else "")
     insert = (
         f"INSERT INTO {table} ({columns}) VALUES ("
