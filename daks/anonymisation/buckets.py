@@ -108,10 +108,11 @@ class Calendar:
         following = (first + timedelta(days=32)).replace(day=1)
         return self.midnight(first), self.midnight(following)
 
-    def month_of(self, instant: int) -> tuple[int, int]:
-        """(year, month) of the local month holding `instant`: the unit of a rebuild."""
-        local = self.local_date(self.bucket(instant, Granularity.DAY)[0])
-        return local.year, local.month
+    def week_of(self, instant: int) -> str:
+        """The local ISO week holding `instant`, as ISO 8601 basic notation ("2025W52"): the
+        unit of a rebuild. (Names of later weeks sort after earlier ones.)"""
+        year, week, _ = self.local_date(self.bucket(instant, Granularity.DAY)[0]).isocalendar()
+        return f"{year:04d}W{week:02d}"
 
     def aware(self, instant: int) -> datetime:
         """An instant as an aware local datetime, for a cell's start and end."""

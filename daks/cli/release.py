@@ -1,7 +1,7 @@
 """`daks release build`: apply the policies to every reading and publish a new release.
 
 Incremental by default: only the towns with readings from batches the last release did not
-cover are rebuilt, from the month of their earliest new reading on (the builder's blocks make
+cover are rebuilt, from the week of their earliest new reading on (the builder's blocks make
 that equal to a full rebuild); `--full` rebuilds everything, as does a change of policy.
 Once the release is committed, its bulk files are written (`write_downloads`), so that the
 catalogue and the downloads serve files made for this release, not at a first request.
@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,14 +24,16 @@ from daks.anonymisation.errors import AnonymisationError, DisclosureError
 from daks.anonymisation.policy import PolicyTable, Tier
 from daks.api.routes.publishing import write_downloads as write_release_downloads
 from daks.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, open_store, settings
-from daks.domain.codes import PlaceKind, Status
+from daks.domain.codes import Granularity, PlaceKind, Status
 from daks.publishers.release import (
     BuiltRelease,
+    Carried,
     ExactReading,
     Hierarchy,
     PlaceInfo,
-    RowKey,
+    Rebuild,
     build_release,
+    rebuild_from,
 )
 from daks.store import releases as store
 from daks.store.db import make_engine
@@ -56,22 +57,32 @@ def hierarchy(engine: Engine) -> Hierarchy:
 @dataclass(frozen=True)
 class StoredReadings:
     """The store's readings as a build's `ReadingSource`: each worker opens the database
-    itself and reads one town and metric (`window`: town -> first instant, for a rebuild)."""
+    itself and reads one town and metric (`plans`: town -> where its rebuild starts)."""
 
     url: str
-    window: dict[str, int] | None = None
+    plans: dict[str, Rebuild] | None = None
 
     @classmethod
-    def of(cls, engine: Engine, window: dict[str, int] | None = None) -> StoredReadings:
-        return cls(engine.url.render_as_string(hide_password=False), window)
+    def of(cls, engine: Engine, plans: dict[str, Rebuild] | None = None) -> StoredReadings:
+        return cls(engine.url.render_as_string(hide_password=False), plans)
 
     def groups(self) -> list[tuple[str, str]]:
-        return store.reading_groups(self._engine(), self.window)
+        return store.reading_groups(self._engine(), self.plans)
 
     def read(self, town: str, metric: str) -> list[ExactReading]:
-        start = self.window[town] if self.window is not None else None
+        start = self.plans[town].window if self.plans is not None else None
         rows = store.town_readings(self._engine(), town, metric, start)
         return list(map(ExactReading._make, rows))
+
+    def kept(self, town: str, metric: str, granularities: tuple[Granularity, ...]) -> Carried:
+        if self.plans is None or not granularities:
+            return {}
+        plan = self.plans[town]
+        rows = store.kept_statuses(
+            self._engine(), town, metric, tuple(g.value for g in granularities),
+            plan.window, plan.start,
+        )  # fmt: skip
+        return {row[:6]: Status(row[6]) for row in rows}
 
     def _engine(self) -> Engine:
         # One engine per process: a worker must not reuse connections opened before the fork.
@@ -109,19 +120,13 @@ def build(
     starts = store.new_reading_starts(engine, previous.batches)
     if not starts:
         return None
-    since: dict[str, str] = {}
-    window: dict[str, int] = {}
-    carried: dict[RowKey, Status] = {}
-    for town, start in starts.items():
-        calendar = Calendar(places.towns[town])
-        year, month = calendar.month_of(start)
-        since[town] = f"{year:04d}-{month:02d}"
-        first = calendar.midnight(calendar.local_date(start).replace(day=1))
-        window[town] = calendar.midnight(calendar.local_date(first) - timedelta(days=7))
-        for row in store.carried_days(engine, town, window[town], first):
-            carried[row[:8]] = Status(row[11])
-    source = StoredReadings.of(engine, window)
-    built = build_release(source, places, policies, since=since, carried=carried, workers=workers)
+    plans = {
+        town: rebuild_from(Calendar(places.towns[town]), start) for town, start in starts.items()
+    }
+    since = {town: plan.block for town, plan in plans.items()}
+    built = build_release(
+        StoredReadings.of(engine, plans), places, policies, since=since, workers=workers
+    )
     return store.write_release(
         engine, _rows(built), kind="incremental", policies=versions,
         batch_ids=store.batches(engine), scope=since,
@@ -147,7 +152,7 @@ def load_policies(path: Path | None) -> PolicyTable:
 
 @release.command("build")
 def build_command(
-    full: Annotated[bool, typer.Option("--full", help="rebuild every town and month")] = False,
+    full: Annotated[bool, typer.Option("--full", help="rebuild every town and week")] = False,
     policy_config: Annotated[
         Path | None,
         typer.Option(

@@ -3,13 +3,14 @@
 Pure: plain values in (readings, the place hierarchy, the policy table), plain values out;
 the store reads and writes them (`daks.store.releases`), the command line composes both.
 
-Blocks. The secondary rule and the audit run per town, metric and local calendar month (a
-*block*), blocks in order. Every relation lives in the block of its total: an ISO week
-belongs to the month of its Sunday, so a week that straddles two months links a block to
-the previous one only, and there the earlier block's decisions are fixed inputs (a further
-suppression the week needs is taken from its days in the later month, or the week itself).
-So a block depends only on its own readings and on the blocks before it, and a rebuild from
-the first month a new import touches gives exactly the cells of a full rebuild.
+Blocks. The secondary rule and the audit run per town, metric and local ISO week (a
+*block*), blocks in order. Every relation lives in the block of its total: hours, days and
+a week in the week's block, and a month in the block of its last day, so a month links its
+block to the earlier weeks of the month only, and there the earlier blocks' decisions are
+fixed inputs (a further suppression the month needs is taken from its days in the last
+week, or the month itself). So a block depends only on its own readings and on the blocks
+before it, and a rebuild from the first week a new import touches gives exactly the cells of
+a full rebuild: a new day re-judges its week, not its month (`rebuild_from`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import NamedTuple, Protocol, runtime_checkable
 
@@ -41,7 +43,6 @@ from daks.domain.codes import (
     Status,
 )
 
-WEEK = 7 * 86400
 TIME, SPLIT, SPACE = 0, 1, 2  # kinds of relation, in the order the singleton rule visits them
 TIME_UP = (Granularity.HOUR, Granularity.DAY, Granularity.WEEK, Granularity.MONTH)
 _HOUR = Granularity.HOUR  # enum members looked up once: each lookup is a descriptor call
@@ -70,6 +71,11 @@ class ReadingSource(Protocol):
         ...
 
     def read(self, town: str, metric: str) -> list[ExactReading]: ...
+
+    def kept(self, town: str, metric: str, granularities: tuple[Granularity, ...]) -> Carried:
+        """For a rebuild, the statuses the previous release published for the cells of
+        `granularities` before its first block; empty for a full build."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +118,30 @@ class BuiltRelease:
 
     @cached_property
     def blocks(self) -> tuple[str, ...]:
-        """The block ("YYYY-MM") owning each cell, parallel to `cells`."""
+        """The block (an ISO week, "2025W52") owning each cell, parallel to `cells`."""
         return tuple(row[9] for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """Where an incremental build of a town starts, from its earliest new reading."""
+
+    block: str  # the first block rebuilt: the reading's week
+    window: int  # the first instant whose readings it needs: that week's month's first day
+    start: int  # the week's first instant; hours and days in [window, start) keep their marks
+
+
+def rebuild_from(calendar: Calendar, instant: int) -> Rebuild:
+    """The blocks from the week of `instant` on are rebuilt. The earliest month among their
+    totals is that of the week's Monday, so its readings are read from that month's first
+    day, and the earlier days of that month enter as decided by the previous release."""
+    day = calendar.local_date(calendar.bucket(instant, Granularity.DAY)[0])
+    monday = day - timedelta(days=day.weekday())
+    return Rebuild(
+        calendar.week_of(instant),
+        calendar.midnight(monday.replace(day=1)),
+        calendar.midnight(monday),
+    )
 
 
 def _cell(row: Row, calendar: Calendar) -> Cell:
@@ -156,11 +184,11 @@ def build_release(
 ) -> BuiltRelease:
     """Cells of every bucket the readings touch, judged by the tier's policies.
 
-    `since` (town -> "YYYY-MM") rebuilds only those towns from that month on; the readings
-    must then start at least a week before it, and `carried` gives the statuses the previous
-    release published for those earlier days, by the key of their rows (`row_key`). Raises
-    DisclosureError when the audit still finds a disclosure after everything the builder may
-    hide.
+    `since` (town -> block) rebuilds only those towns from that block on (`rebuild_from`);
+    the readings must then start at the plan's window, and the statuses the previous release
+    published between the window and the block come from `carried`, by the key of their rows
+    (`row_key`), or else from the source's `kept`. Raises DisclosureError when the audit
+    still finds a disclosure after everything the builder may hide.
 
     Each town and metric is judged on its own (no relation crosses them), so with
     `workers` > 1 they are judged in that many processes; the result is the same."""
@@ -175,10 +203,12 @@ def build_release(
         )
 
     def job(town: str, metric: str, share: list[ExactReading] | None) -> _Job:
+        # A source without `carried` given tells each worker what its rebuild keeps.
+        kept = carried_of[(town, metric)] if carried is not None or share is not None else None
         return _Job(
             town, Metric(metric), policies.policy(tier, Metric(metric)), hierarchy, share,
             readings if isinstance(readings, ReadingSource) else None,
-            since[town] if since is not None else "", carried_of[(town, metric)], exact_limit,
+            since[town] if since is not None else "", kept, exact_limit,
         )  # fmt: skip
 
     if isinstance(readings, ReadingSource):
@@ -244,20 +274,32 @@ class _Job:
     readings: list[ExactReading] | None  # None: the worker reads them from `source`
     source: ReadingSource | None
     first: str
-    carried: Carried
+    carried: Carried | None  # None: the worker asks `source` what the rebuild keeps
     exact_limit: int
+
+
+# What a rebuild needs of the cells before its first block: the days of the month it closes
+# (and any weekly figures), and for means and peaks the hours they summarise.
+_KEPT = {
+    Aggregation.SUM: (Granularity.DAY, Granularity.WEEK),
+    Aggregation.MEAN_MAX: (Granularity.HOUR, Granularity.DAY, Granularity.WEEK),
+    Aggregation.SOURCE_ONLY: (),
+}
 
 
 def _judge(job: _Job) -> tuple[list[Row], int, int]:
     series = _Series(
         job.town, job.metric, job.policy, Calendar(job.hierarchy.towns[job.town]), job.hierarchy
     )
-    readings = job.readings
+    readings, carried, source = job.readings, job.carried, job.source
     if readings is None:
-        assert job.source is not None
-        readings = job.source.read(job.town, job.metric.value)
+        assert source is not None
+        readings = source.read(job.town, job.metric.value)
+    if carried is None:
+        assert source is not None
+        carried = source.kept(job.town, job.metric.value, _KEPT[series.how])
     series.aggregate(readings)
-    return series.judge(job.first, job.carried, job.exact_limit)
+    return series.judge(job.first, carried, job.exact_limit)
 
 
 def row_key(row: Row) -> RowKey:
@@ -567,10 +609,9 @@ class _Series:
         found = self._blocks.get((granularity, start))
         if found is None:
             instant = start
-            if granularity is Granularity.WEEK:
-                instant = self.buckets[key].end - 1  # a week belongs to the month of its Sunday
-            year, month = self.calendar.month_of(instant)
-            found = self._blocks[(granularity, start)] = f"{year:04d}-{month:02d}"
+            if granularity is Granularity.MONTH:
+                instant = self.buckets[key].end - 1  # a month belongs to its last week
+            found = self._blocks[(granularity, start)] = self.calendar.week_of(instant)
         return found
 
     def _hidden(self, key: Key) -> bool:
@@ -667,22 +708,29 @@ class _Series:
                 decided[key] = Mark.SUPPRESSED
 
     def _context(self, owner: dict[Key, str], built: list[str]) -> dict[str, list[int]]:
-        """For each block, the relations of the week before it (hours and days, already
-        decided): what the attacker combines with the block's own cells. The same week is
-        read from the readings and the previous release in an incremental build, so the
-        context, and therefore every decision, is the same as in a full build."""
+        """For each block that closes a month, the relations between the days of that month
+        in earlier blocks (places, directions, breakdowns; already decided): what the
+        attacker combines with the month total and its last days. The same days are read
+        from the readings and the previous release in an incremental build, so the context,
+        and therefore every decision, is the same as in a full build. (Not the days' hours:
+        a month's sum spreads over dozens of days, whose rounding leaves it far too loose to
+        pin any of them, and the hours would make the block's table a month again.)"""
         context: dict[str, list[int]] = {block: [] for block in built}
-        starts: dict[str, int] = {}
-        for key, block in owner.items():
-            if block in context and key[4] is Granularity.MONTH:
-                starts[block] = key[5]
+        closing: dict[int, str] = {}  # month start -> the block judging its total
+        for r, (total, _) in enumerate(self.relations):
+            month = total[4] is Granularity.MONTH and self.kinds[r] == TIME
+            if month and owner[total] in context:
+                closing[total[5]] = owner[total]
+        if not closing:
+            return context
+        bucket_of = self.calendar.bucket
         for r in sorted(range(len(self.relations)), key=lambda r: (self.kinds[r], r)):
             total = self.relations[r][0]
-            if total[4] not in (Granularity.HOUR, Granularity.DAY):
+            if total[4] is not Granularity.DAY or self.kinds[r] == TIME:
                 continue
-            for block, start in starts.items():
-                if owner[total] < block and start - WEEK <= total[5] < start:
-                    context[block].append(r)
+            block = closing.get(bucket_of(total[5], Granularity.MONTH)[0])
+            if block is not None and owner[total] < block:
+                context[block].append(r)
         return context
 
     def _table(

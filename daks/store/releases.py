@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from daks.store.db import is_postgres
 
@@ -48,8 +48,8 @@ _SERIES_READINGS = (
 )
 
 
-def reading_groups(engine: Engine, since: dict[str, int] | None = None) -> list[tuple[str, str]]:
-    """(town, metric) pairs that have series, optionally only of the towns in `since`: what a
+def reading_groups(engine: Engine, towns: Container[str] | None = None) -> list[tuple[str, str]]:
+    """(town, metric) pairs that have series, optionally only of `towns`: what a
     release build judges, one job each (read from `series`, a row per sensor and metric)."""
     with engine.connect() as conn:
         rows = conn.execute(
@@ -58,7 +58,7 @@ def reading_groups(engine: Engine, since: dict[str, int] | None = None) -> list[
                 " JOIN place p ON p.id = s.place_id ORDER BY 1, 2"
             )
         )
-        return [(str(t), str(m)) for t, m in rows if since is None or t in since]
+        return [(str(t), str(m)) for t, m in rows if towns is None or t in towns]
 
 
 def town_readings(
@@ -159,21 +159,28 @@ def _record(row: Any) -> ReleaseRecord:
     )
 
 
-def carried_days(engine: Engine, town: str, start: int, end: int) -> list[tuple[Any, ...]]:
-    """Current hour and day cells of a town in [start, end): what a rebuild from `end` keeps."""
-    # A cell's block is the local month of its start, which lies within a day of its UTC
-    # month: the range of blocks lets the scope index read those months, not the town.
-    first = time.strftime("%Y-%m", time.gmtime(start - 86400))
-    last = time.strftime("%Y-%m", time.gmtime(end + 86400))
+def kept_statuses(
+    engine: Engine, town: str, metric: str, granularities: tuple[str, ...], start: int, end: int
+) -> list[tuple[str, str, str, str, str, int, str]]:
+    """Statuses of a town's current cells of one metric and `granularities` that start in
+    [start, end): what a rebuild from `end` keeps, as (level, place, direction, breakdown,
+    granularity, start, status)."""
+    # A cell's block is the local ISO week of its start (a month's lies later), which lies
+    # within a day of its UTC week: the range of blocks lets the scope index read those
+    # weeks, not the town.
+    first = time.strftime("%GW%V", time.gmtime(start - 86400))
+    last = time.strftime("%GW%V", time.gmtime(end + 86400))
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL"
-                " AND town = :town AND block >= :first AND block <= :last"
-                " AND granularity IN ('hour', 'day') AND start >= :start AND start < :end"
-            ),
-            {"town": town, "start": start, "end": end, "first": first, "last": last},
-        )
+                "SELECT level, place, direction, breakdown, granularity, start, status"
+                " FROM published_cell WHERE valid_to IS NULL AND town = :town"
+                " AND block >= :first AND block <= :last AND metric = :metric"
+                " AND granularity IN :kinds AND start >= :start AND start < :end"
+            ).bindparams(bindparam("kinds", expanding=True)),
+            {"town": town, "metric": metric, "kinds": list(granularities), "start": start,
+             "end": end, "first": first, "last": last},
+        )  # fmt: skip
         return [tuple(r) for r in rows]
 
 

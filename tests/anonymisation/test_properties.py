@@ -11,11 +11,19 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from daks.anonymisation.audit import audit
+from daks.anonymisation.buckets import Calendar
 from daks.anonymisation.policy import PUBLIC_V1, PolicyTable
 from daks.anonymisation.suppression import primary, secondary
 from daks.anonymisation.table import Table
 from daks.domain.codes import PlaceKind, Status
-from daks.publishers.release import ExactReading, Hierarchy, PlaceInfo, build_release, row_key
+from daks.publishers.release import (
+    ExactReading,
+    Hierarchy,
+    PlaceInfo,
+    build_release,
+    rebuild_from,
+    row_key,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Two days either side of a month end that is also a DST change and inside one ISO week.
@@ -84,17 +92,20 @@ def test_incremental_build_equals_full_build(
     before = [r for r in readings if r.start < cut]
     full = build_release(readings, hierarchy, PolicyTable())
     previous = build_release(before, hierarchy, PolicyTable())
-    month = datetime.fromtimestamp(cut, BRUSSELS).strftime("%Y-%m")
-    carried = {row_key(row): Status(row[11]) for row in previous.rows if row[3] in ("hour", "day")}
-    window = int(datetime.fromisoformat(month + "-01").replace(tzinfo=BRUSSELS).timestamp())
+    plan = rebuild_from(Calendar("Europe/Brussels"), cut)
+    carried = {
+        row_key(row): Status(row[11])
+        for row in previous.rows
+        if row[3] in ("hour", "day") and plan.window <= row[7] < plan.start
+    }
     rebuilt = build_release(
-        [r for r in readings if r.start >= window - 7 * 86400],
+        [r for r in readings if r.start >= plan.window],
         hierarchy,
         PolicyTable(),
-        since={"t": month},
+        since={"t": plan.block},
         carried=carried,
     )
-    kept = [c for c, b in zip(previous.cells, previous.blocks, strict=True) if b < month]
+    kept = [c for c, b in zip(previous.cells, previous.blocks, strict=True) if b < plan.block]
     merged = sorted(kept + list(rebuilt.cells), key=lambda c: repr(c.key))
     assert merged == sorted(full.cells, key=lambda c: repr(c.key))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -93,4 +95,55 @@ def test_readings_stored_before_the_series_table_are_carried_over(tmp_path: Path
         command.downgrade(config, "0001")
     with engine.connect() as conn:
         assert [tuple(row) for row in conn.execute(query)] == carried
+    engine.dispose()
+
+
+def test_published_cells_move_from_month_blocks_to_week_blocks(database_url: str) -> None:
+    """Migration 0004 renames the blocks of the cells already published, on the town's own
+    calendar (an incremental build ends the current cells of the blocks it rebuilds by name,
+    so a cell left under its old name would stay current twice), and back on downgrade."""
+    zone = ZoneInfo("Europe/Brussels")
+
+    def at(year: int, month: int, day: int, hour: int = 0) -> int:
+        return int(datetime(year, month, day, hour, tzinfo=zone).timestamp())
+
+    # (granularity, start, end) -> (its month block, its week block)
+    cells = {
+        # 23:00 on 31 December in Brussels is already 2026 in no calendar but ISO's: 2026W01.
+        ("hour", at(2025, 12, 31, 23), at(2026, 1, 1)): ("2025-12", "2026W01"),
+        ("day", at(2025, 3, 30), at(2025, 3, 31)): ("2025-03", "2025W13"),
+        ("week", at(2025, 3, 24), at(2025, 3, 31)): ("2025-03", "2025W13"),
+        ("week", at(2025, 3, 31), at(2025, 4, 7)): ("2025-04", "2025W14"),  # month of its Sunday
+        ("month", at(2025, 3, 1), at(2025, 4, 1)): ("2025-03", "2025W14"),  # week of its last day
+    }
+    engine = make_engine(database_url)
+    config = alembic_config(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO town (id, name, timezone, data_bought, synthetic)"
+                " VALUES ('t', 'T', 'Europe/Brussels', '', false)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO published_cell (town, level, metric, granularity, place, direction,"
+                ' breakdown, start, "end", block, value, status, coverage, estimated, policy,'
+                " valid_from, valid_to) VALUES ('t', 'town', 'pedestrians', :g, 't', 'both', '',"
+                " :s, :e, 'x', 10, 'ok', 1, false, 'public-v1', 1, NULL)"
+            ),
+            [{"g": g, "s": s, "e": e} for g, s, e in cells],
+        )
+
+    def blocks() -> dict[tuple[str, int, int], str]:
+        with engine.connect() as conn:
+            rows = conn.execute(text('SELECT granularity, start, "end", block FROM published_cell'))
+            return {(g, s, e): b for g, s, e, b in rows}
+
+    for revision, named in (("0003", 0), ("head", 1), ("0003", 0), ("head", 1)):
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            move = command.downgrade if revision == "0003" else command.upgrade
+            move(config, revision)
+        assert blocks() == {cell: names[named] for cell, names in cells.items()}
     engine.dispose()
