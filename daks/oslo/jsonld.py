@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -391,8 +391,8 @@ def render_jsonld_rows(
     members: list[str] = []
     traffic: list[str] = []
     known: dict[Any, _RowSeries] = {}
-    # start, end, value and (status, coverage, estimated), taken from a row in C.
-    fields = itemgetter(width, width + 1, width + 2, slice(width + 3, width + 6))
+    # start, end, and (value, status, coverage, estimated), taken from a row in C.
+    fields = itemgetter(width, width + 1, slice(width + 2, width + 6))
     for prefix, run in groupby(rows, prefix_key(width)):
         series = known.get(prefix)
         if series is None:
@@ -405,21 +405,44 @@ def render_jsonld_rows(
     return _document(members, traffic, state, page)
 
 
-class _RowSeries:
-    """One series of a page of rows: the texts its members share, and those of the values
-    and (status, coverage, estimated) seen so far in it (a page repeats few of each)."""
+# A member's texts that only its start decides (its id's stamp, then its interval's id and
+# local start), by timezone and epoch second; and those its end decides before its result
+# (the local end, the result time), by timezone and result time. Shared by every page: a
+# page repeats no instant within a series, its neighbours repeat them all.
+_SPANS: dict[str, dict[int, tuple[str, str]]] = {}
+_ENDS: dict[tuple[str, str], dict[int, str]] = {}
+_SPANS_LIMIT = 50_000  # per timezone; about 6 years of hours, then it starts afresh
+_T = TypeVar("_T")
 
-    __slots__ = ("closings", "head", "label", "local", "results", "state", "text", "timezone")
+
+def _remembered(known: dict[int, _T], epoch: int, value: _T) -> _T:
+    if len(known) >= _SPANS_LIMIT:
+        known.clear()
+    known[epoch] = value
+    return value
+
+
+class _RowSeries:
+    """One series of a page of rows: the texts its members share, and the texts of the
+    (value, status, coverage, estimated) seen so far in it (a page repeats few of each)."""
+
+    __slots__ = (
+        "closings", "ends", "head", "label", "local", "results", "spans", "state", "tails",
+        "text", "timezone",
+    )  # fmt: skip
 
     def __init__(self, text: _SeriesText, label: str, timezone: str, state: PageNodes) -> None:
         self.text = text
         self.label = label
         self.timezone = timezone
         self.local = local_texts(timezone)
+        self.spans = _SPANS.setdefault(timezone, {})
+        self.ends = _ENDS.setdefault((timezone, label), {})
         self.state = state
         self.head = '{"@id":' + text.iri
         self.results: dict[float | None, tuple[str, str]] = {}
         self.closings: dict[tuple[Any, ...], str] = {}
+        self.tails: dict[tuple[Any, ...], tuple[str, str]] = {}
 
     @classmethod
     def make(
@@ -456,43 +479,58 @@ class _RowSeries:
         )
         return known
 
+    def _tail(self, key: tuple[Any, ...]) -> tuple[str, str]:
+        """The texts of a member's (value, status, coverage, estimated): from its "@id" to
+        its interval's, and from its result to its end (the closing comma included)."""
+        value = key[0]
+        rest = key[1:]
+        typed, result = self.results.get(value) or self._result(value)
+        closing = self.closings.get(rest) or self._closing(rest)
+        known = self.tails[key] = (typed, result + closing)
+        return known
+
+    def _span(self, start: int) -> tuple[str, str]:
+        at = _stamps().get(start) or stamp_at(start)
+        begins = self.local.get(start) or local_text(start, self.timezone, self.local)
+        return _remembered(self.spans, start, (at, f"{at}{_TIJD}{_START}{begins}{_END}"))
+
+    def _end(self, end: int) -> str:
+        ends = self.local.get(end) or local_text(end, self.timezone, self.local)
+        return _remembered(self.ends, end, f'{ends}"}}}},"resultTime":"{self.label}"')
+
     def render(
         self,
-        fields: Iterable[tuple[int, int, float | None, tuple[Any, ...]]],
+        fields: Iterable[tuple[int, int, tuple[Any, ...]]],
         members: list[str],
         traffic: list[str],
     ) -> None:
-        """Add the members of rows given as `fields` (start, end, value, and status,
+        """Add the members of rows given as `fields` (start, end, and value, status,
         coverage and estimated) to `members` as pieces of text, each member closed by a
         comma; a traffic count's IRI to `traffic` too. A member is member_text's."""
         head = self.head
-        iri = self.text.iri
-        timezone = self.timezone
-        local = self.local
-        local_get = local.get
-        stamp_get = _stamps().get
-        result_get = self.results.get
-        closing_get = self.closings.get
-        opening = _TIJD + _START
-        label = f',"resultTime":"{self.label}"'
-        is_traffic = self.text.traffic
-        vkm = '"}},"phenomenonTimeVkm":' + iri
-        after_vkm = _TIJD + label
-        after = '"}}' + label
+        span_get = self.spans.get
+        tail_get = self.tails.get
         extend = members.extend
-        for start, end, value, rest in fields:
-            at = stamp_get(start) or stamp_at(start)
-            typed, result = result_get(value) or self._result(value)
-            begins = local_get(start) or local_text(start, timezone, local)
-            ends = local_get(end) or local_text(end, timezone, local)
-            closing = closing_get(rest) or self._closing(rest)
-            # head and at: "@id"; typed: "@type" and the start of "phenomenonTime".
-            if is_traffic:
-                extend((head, at, typed, at, opening, begins, _END, ends, vkm, at, after_vkm))
-                extend((result, closing))
+        if self.text.traffic:  # its end is followed by its own interval's IRI
+            iri = self.text.iri
+            local = self.local
+            local_get = local.get
+            timezone = self.timezone
+            vkm = '"}},"phenomenonTimeVkm":' + iri
+            after_vkm = f'{_TIJD},"resultTime":"{self.label}"'
+            for start, end, key in fields:
+                at, span = span_get(start) or self._span(start)
+                typed, tail = tail_get(key) or self._tail(key)
+                ends = local_get(end) or local_text(end, timezone, local)
+                extend((head, at, typed, span, ends, vkm, at, after_vkm, tail))
                 traffic.append(f'{iri}{at}"')
-            else:
-                extend((head, at, typed, at, opening, begins, _END, ends, after, result, closing))
+            return
+        end_get = self.ends.get
+        for start, end, key in fields:
+            # head and at: "@id"; typed: "@type" and the start of "phenomenonTime".
+            at, span = span_get(start) or self._span(start)
+            typed, tail = tail_get(key) or self._tail(key)
+            extend((head, at, typed, span, end_get(end) or self._end(end), tail))
 
 
 def _result_text(series: _SeriesText, value: float | None) -> tuple[str, str]:
