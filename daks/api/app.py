@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from daks import __version__
 from daks.api import errors, schema
@@ -40,14 +41,27 @@ UPLOAD_PATHS = ("/v1/internal/imports",)
 # server under 1,000-cell pages: 8 threads 200 MB, 4 threads 155 MB, 2 threads 135 MB,
 # the same requests per second. Callers beyond this wait in the event loop, at no cost.
 WORKER_THREADS = 2
+
+
+def worker_threads(engine: Engine) -> int:
+    """`WORKER_THREADS`, but one on SQLite: CPython's sqlite3 lets go of the GIL around
+    every row it steps, so two threads reading pages hand the GIL to each other a thousand
+    times a page, each time a futex wake and a context switch. Measured in-process with
+    four 1,000-cell pages in flight (bench/api_cpu.py --inflight 4): 4.1 to 5.3 ms of CPU
+    a page on two threads, 3.2 on one.
+    PostgreSQL's driver lets go once a statement, while the server works, and a second
+    thread puts that wait to use."""
+    return 1 if engine.dialect.name == "sqlite" else WORKER_THREADS
+
+
 # Rendered answers a worker keeps for repeated questions (see daks.api.answers): a few
 # 1,000-cell JSON-LD pages, or hundreds of day queries.
 ANSWER_BYTES = 8 * 2**20
 
 
 @asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = worker_threads(app.state.engine)
     # What the imports and the app built (a few hundred thousand objects: rdflib, scipy,
     # pydantic models) lives as long as the worker: frozen, the cyclic collector stops
     # walking it on every full collection, which cost a third of a 1,000-cell page.
