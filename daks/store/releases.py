@@ -2,7 +2,9 @@
 release as a set-based diff against the current cells, reading the current cells.
 
 Writes are bulk: the build's cells go into `release_stage` with executemany, then three
-statements close what changed, insert what is new and empty the stage. No ORM objects.
+statements close what changed, insert what is new and empty the stage. An incremental
+release, a few weeks of one town, is compared with the current cells of its scope in Python
+instead, and only what changed is written. No ORM objects.
 """
 
 from __future__ import annotations
@@ -218,7 +220,9 @@ def write_release(
 
     Where the store holds no current cell within `scope` (the first release, or a town's
     first), there is nothing to compare with: the cells go straight into `published_cell`,
-    which saves staging them and probing the key index once per cell."""
+    which saves staging them and probing the key index once per cell. Within a `scope`, the
+    current cells are few enough to hold (the weeks rebuilt, as the build's own cells are),
+    so they are compared in Python and only the versions that changed are written."""
     same = "IS NOT DISTINCT FROM" if is_postgres(engine) else "IS"
     with engine.begin() as conn:
         previous = conn.execute(
@@ -236,6 +240,8 @@ def write_release(
         if first:
             added = _insert(conn, "published_cell", cells, chunk, (release_id, None))
             ended: list[str] = []
+        elif scope is not None:
+            ended, added = _replace(conn, cells, in_scope, params, release_id, chunk)
         else:
             conn.execute(text("DELETE FROM release_stage"))
             _insert(conn, "release_stage", cells, chunk, ())
@@ -272,6 +278,56 @@ def write_release(
         )
         found = conn.execute(text("SELECT * FROM release WHERE id = :n"), {"n": release_id})
         return _record(found.mappings().one())
+
+
+_END_ONE = (
+    "UPDATE published_cell SET valid_to = {0} WHERE valid_to IS NULL AND town = {0}"
+    " AND level = {0} AND metric = {0} AND granularity = {0} AND place = {0}"
+    " AND direction = {0} AND breakdown = {0} AND start = {0}"
+)
+
+
+def _replace(
+    conn: Connection,
+    cells: Iterable[tuple[Any, ...]],
+    in_scope: str,
+    params: dict[str, Any],
+    release_id: int,
+    chunk: int,
+) -> tuple[list[str], list[str]]:
+    """End the current versions in scope that changed or vanished and insert the new ones;
+    the statuses of the versions ended and added. A version is unchanged when everything
+    but its block is equal (as `_END` compares)."""
+    current = {
+        tuple(row[:8]): tuple(row[8:])
+        for row in conn.execute(
+            text(
+                f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL AND {in_scope}"
+            ),
+            params,
+        )
+    }
+    changed: list[tuple[Any, ...]] = []
+    gone: list[tuple[Any, ...]] = []
+    ended: list[str] = []
+    for row in cells:
+        key = tuple(row[:8])
+        old = current.pop(key, None)
+        if old is not None:
+            # (end, block, value, status, coverage, estimated, policy) against the row's
+            if old[0] == row[8] and old[2:] == tuple(row[10:]):
+                continue
+            gone.append(key)
+            ended.append(old[3])
+        changed.append(row)
+    for key, old in current.items():  # no longer built: withdrawn
+        gone.append(key)
+        ended.append(old[3])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    if gone:
+        conn.exec_driver_sql(_END_ONE.format(mark), [(release_id, *key) for key in gone])
+    added = _insert(conn, "published_cell", changed, chunk, (release_id, None))
+    return [str(status) for status in ended], added
 
 
 def _insert(
