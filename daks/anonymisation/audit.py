@@ -306,10 +306,6 @@ def _exact(
     piece of at most `limit` unknown cells that holds a watched cell. Pieces are the
     connected components of cells and relations, joined where a relation holds a cell not
     yet known exactly; only the small ones with a watched cell are ever built."""
-    # scipy is imported where it is used: a worker that only serves pages never loads it.
-    from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
-    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
-
     n = rel.size
     if not rel.count:
         return
@@ -317,11 +313,7 @@ def _exact(
     members = np.concatenate((rel.totals, rel.parts))
     of = np.concatenate((np.arange(rel.count, dtype=np.int64), rel.owner))
     keep = unknown[members]
-    graph = coo_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int8), (members[keep], n + of[keep])),
-        shape=(n + rel.count, n + rel.count),
-    )
-    _, labels = connected_components(graph, directed=False)
+    labels = _components(n + rel.count, members[keep], n + of[keep])
     cell_label = labels[:n]
     sizes = np.bincount(cell_label[unknown], minlength=int(labels.max()) + 1)
     wanted = np.zeros_like(sizes, dtype=np.bool_)
@@ -338,6 +330,25 @@ def _exact(
         pieces[label][1].append(r)
     for piece, rels in pieces.values():
         _solve(table, lows, highs, piece, rels, watched)
+
+
+def _components(size: int, a: Ints, b: Ints) -> Ints:
+    """The connected components of an undirected graph of `size` nodes and the edges a-b,
+    as a label per node (the smallest node of its component). Each round pulls both ends
+    of every edge to the smaller of their labels, then follows labels to their own labels
+    until they stand still; a few rounds settle a release's tables. (scipy's csgraph does
+    the same as fast, but importing scipy.sparse costs every build worker half a second.)"""
+    labels = np.arange(size, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        pulled = labels.copy()
+        np.minimum.at(pulled, a, low)
+        np.minimum.at(pulled, b, low)
+        while not np.array_equal(jumped := pulled[pulled], pulled):
+            pulled = jumped
+        if np.array_equal(pulled, labels):
+            return labels
+        labels = pulled
 
 
 def _solve(
@@ -408,6 +419,7 @@ def _optimise(
 ) -> list[tuple[int, float | None, float | None]]:
     """The exact minimum and maximum of each target column; None where the solver finds
     none (unbounded or not solved: the propagated bound stays)."""
+    # scipy is imported where it is used: most builds never meet a piece small enough.
     from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
     constraint = LinearConstraint(matrix, rhs, rhs)

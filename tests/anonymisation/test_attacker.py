@@ -184,3 +184,37 @@ def test_relations_touching_cells_are_found_from_the_cells(
     assert rel.touching(cells).tolist() == expected
     chosen = np.flatnonzero(np.array(expected, dtype=np.bool_))
     assert rel.entries(chosen).tolist() == np.flatnonzero(np.isin(rel.owner, chosen)).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 40).flatmap(
+        lambda size: st.tuples(
+            st.just(size),
+            st.lists(st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)), max_size=60),
+        )
+    )
+)
+def test_pieces_are_the_connected_components_of_the_table(
+    graph: tuple[int, list[tuple[int, int]]],
+) -> None:
+    """The exact solver works piece by piece: a piece split in two would be solved without
+    the equations that tie its halves, and its bounds could be wrong. The labels must be
+    those of a plain union-find, each component labelled by its smallest node."""
+    size, edges = graph
+    parent = list(range(size))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for x, y in edges:
+        low, high = sorted((root(x), root(y)))
+        parent[high] = low
+    a = np.array([x for x, _ in edges], dtype=np.int64)
+    b = np.array([y for _, y in edges], dtype=np.int64)
+    labels = audit_module._components(size, a, b)
+    assert labels.tolist() == [
+        min(n for n in range(size) if root(n) == root(m)) for m in range(size)
+    ]
