@@ -14,7 +14,7 @@ from daks.ingest.registry import read_places, read_towns
 from daks.store import registry
 from daks.store.db import session_scope
 from daks.store.errors import Conflict
-from tests.conftest import SHARED_DATA, TEST_DATA
+from tests.conftest import TEST_DATA
 
 REGISTRY = TEST_DATA / "registry"
 
@@ -25,9 +25,11 @@ def _seed(engine: Engine) -> None:
         registry.upsert_places(session, read_places(REGISTRY / "places.geojson"))
 
 
-def test_daks_towns_csv_seeds_every_town_with_its_key_figures(engine: Engine) -> None:
+def test_daks_towns_csv_seeds_every_town_with_its_key_figures(
+    engine: Engine, shared_data: Path
+) -> None:
     with session_scope(engine) as session:
-        registry.upsert_towns(session, read_towns(SHARED_DATA / "daks-towns.csv"))
+        registry.upsert_towns(session, read_towns(shared_data / "daks-towns.csv"))
     with session_scope(engine) as session:
         towns = {t.id: t for t in registry.list_towns(session)}
     assert set(towns) == {
