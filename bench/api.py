@@ -1,4 +1,5 @@
-"""API under load: uvicorn with 2 workers on a release of 1M and of 10M cells, driven from a
+"""API under load: `daks serve --workers 2` (uvicorn workers, dealt connections in turn by
+daks's supervisor) on a release of 1M and of 10M cells, driven from a
 second process on loopback by wrk (Debian's `wrk` package) with a Lua script, 50 connections.
 Without wrk it falls back to a bounded async httpx client and says so: that client needs
 about as much CPU per request as the server, so on 2 cores it measures itself as much as
@@ -141,6 +142,18 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def children_of(pid: int) -> list[int]:
+    """A process's children, whichever of its threads started them."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
+
+
 def tree_pss(pid: int) -> int:
     """PSS in bytes of a process and its descendants: pages shared between the workers
     (the interpreter, the extension modules) counted once in all, not once per worker."""
@@ -150,51 +163,36 @@ def tree_pss(pid: int) -> int:
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
+            todo += children_of(p)
         except (OSError, StopIteration, ValueError):
             continue
     return total
 
 
-def serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    from daks.cli.serve import WORKER_ALLOCATOR
-
+def serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
+    """`daks serve --workers 2`: its supervisor deals connections to the two workers."""
     env = {
-        **WORKER_ALLOCATOR,  # as `daks serve` runs its workers
         **os.environ,
         "DAKS_DATABASE_URL": url,
         "DAKS_RATE_LIMIT_PUBLIC": "10000000/minute",
         "DAKS_BASE_URL": f"http://127.0.0.1:{port}",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "daks.api.app:create_app",
-            "--factory",
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.time() + 30
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("daks")), "serve", "--workers", "2",
+             "--port", str(port)],
+            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.time() + 60
     while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                time.sleep(1.0)  # both workers up
-                return server
-        except OSError:
-            time.sleep(0.1)
+        if log.read_bytes().count(b"startup complete") == 2:
+            return server
+        if server.poll() is not None:
+            break
+        time.sleep(0.1)
     server.kill()
-    raise SystemExit("the server did not start")
+    raise SystemExit("the server did not start:\n" + log.read_text(errors="replace"))
 
 
 async def load(
@@ -386,14 +384,9 @@ def client_main(args: argparse.Namespace) -> None:
 
 
 def worker_rss(pid: int) -> list[int]:
-    """RSS in bytes of each child of the supervisor (the uvicorn workers)."""
+    """RSS in bytes of each child of the supervisor (the workers)."""
     sizes = []
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            children = [int(c) for c in f.read().split()]
-    except OSError:
-        return sizes
-    for child in children:
+    for child in children_of(pid):
         try:
             with open(f"/proc/{child}/statm") as f:
                 sizes.append(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
@@ -416,7 +409,7 @@ def run_size(cells: int, args: argparse.Namespace, folder: Path) -> dict[str, di
         flush=True,
     )
     port = free_port()
-    server = serve(url, port)
+    server = serve(url, port, folder)
     peak = peak_pss = peak_worker = 0
     done = threading.Event()
 

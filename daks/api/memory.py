@@ -7,9 +7,10 @@ above what it holds at any moment (fragments between live objects cannot be retu
 megabytes answered, it keeps a worker's resident memory near what it really uses. Each call
 costs more than itself: the pages it gives back are faulted in and zeroed again by the next
 answers. Every 16 MB (14 pages) that cost 8 % of the page throughput; every 64 MB it costs
-little (bench/api.py's pages: 561 -> 608 req/s, the server's peak RSS 248 -> 256 MB). (Fixing glibc's mmap threshold instead did the same
-for memory but made every page 40 % more expensive to build: each large buffer then gets a
-mapping of its own, faulted in and zeroed anew.)
+little (bench/api.py's pages: 561 -> 608 req/s, the server's peak RSS 248 -> 256 MB).
+(Fixing glibc's mmap threshold instead did the same for memory but made every page 40 %
+more expensive to build: each large buffer then gets a mapping of its own, faulted in and
+zeroed anew.)
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""`daks serve`: the API under uvicorn."""
+"""`daks serve`: the API under uvicorn; with several workers, under our supervisor
+(`daks.cli.dealer`), which deals connections to them in turn."""
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -26,4 +28,10 @@ def serve(
     open_store().dispose()  # migrate once, before the workers start
     for name, value in WORKER_ALLOCATOR.items():
         os.environ.setdefault(name, value)
-    uvicorn.run("daks.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    if workers == 1:
+        uvicorn.run("daks.api.app:create_app", factory=True, host=host, port=port)
+        return
+    # This process has imported the store and the command line: the supervisor starts
+    # afresh in its place and imports neither.
+    dealer = [sys.executable, "-m", "daks.cli.dealer", host, str(port), str(workers)]
+    os.execv(sys.executable, dealer)  # noqa: S606 (our own module, no shell)

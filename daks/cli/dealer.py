@@ -1,0 +1,138 @@
+"""The supervisor of `daks serve --workers N`: it alone listens, and deals the connections
+it accepts to its worker processes in turn.
+
+uvicorn's own `--workers` hands one listening socket to every worker, and each accepts all
+the connections waiting when it wakes. A client that opens its connections at once (a
+browser, a proxy's pool, a load test) lands them mostly on one worker: 44 of 50 in one run
+of bench/api.py, whose answers then waited seven times as long as the other worker's while
+that one had little to do. Dealt in turn, each worker holds its share of the connections.
+
+The supervisor imports nothing of the app (its memory is a bare interpreter's); a worker is
+`daks.cli.worker`, which receives each connection over a Unix socket pair as a file
+descriptor. A worker that dies is started again; SIGTERM or SIGINT stops dealing and lets
+the workers finish what they are answering.
+
+    python -m daks.cli.dealer HOST PORT WORKERS
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+
+BACKLOG = 2048  # as uvicorn's
+STOP_SECONDS = 30  # a worker's time to finish what it is answering
+STARTUP_FAILURE = 3  # a worker's exit status when the app could not start (uvicorn's)
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    channel: socket.socket  # the supervisor's end of the pair; the worker reads the other
+
+
+def start_worker() -> Worker:
+    # Datagrams in order: one connection's descriptor a message, never two run together.
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daks.cli.worker", str(theirs.fileno())],
+        pass_fds=[theirs.fileno()],
+    )
+    theirs.close()
+    return Worker(process, ours)
+
+
+class Dealer:
+    """Deals accepted connections to `workers` in turn, skipping (and restarting) one that
+    has died; the connection it could not take goes to the next."""
+
+    def __init__(self, listener: socket.socket, workers: list[Worker]) -> None:
+        self.listener = listener
+        self.workers = workers
+        self.turn = 0
+        self.stopping = threading.Event()
+        self.failed = False  # a worker could not start the app: starting it again won't help
+        self.lock = threading.Lock()  # the dealing thread and the watching one
+
+    def deal(self, connection: socket.socket) -> None:
+        try:
+            with self.lock:
+                for _ in range(2 * len(self.workers)):
+                    index = self.turn
+                    self.turn = (self.turn + 1) % len(self.workers)
+                    try:
+                        socket.send_fds(self.workers[index].channel, [b"c"], [connection.fileno()])
+                        return
+                    except OSError:  # the worker is gone: its end of the pair is closed
+                        self._replace(index)
+        finally:
+            connection.close()  # the worker holds its own copy now
+
+    def _replace(self, index: int) -> None:
+        old = self.workers[index]
+        old.channel.close()
+        if old.process.wait() == STARTUP_FAILURE:
+            self.failed = True
+            self.stopping.set()
+        if not self.stopping.is_set():
+            self.workers[index] = start_worker()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # the listener was closed to stop
+                break
+            self.deal(connection)
+
+    def watch(self) -> None:
+        """Restarts a worker that died while no connection came to find out."""
+        while not self.stopping.wait(1.0):
+            with self.lock:
+                for index, worker in enumerate(self.workers):
+                    if worker.process.poll() is not None:
+                        self._replace(index)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        # Wakes the thread blocked in accept (closing alone would not) and frees the port.
+        self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for worker in self.workers:
+            worker.process.send_signal(signal.SIGTERM)
+        for worker in self.workers:
+            try:
+                worker.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+            worker.channel.close()
+
+
+def main(host: str, port: int, count: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=BACKLOG)
+    dealer = Dealer(listener, [start_worker() for _ in range(count)])
+    signal.signal(signal.SIGTERM, lambda *_: dealer.stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: dealer.stopping.set())
+    threads = [threading.Thread(target=t, daemon=True) for t in (dealer.run, dealer.watch)]
+    for thread in threads:
+        thread.start()
+    print(
+        f"daks: listening on http://{host}:{port}, {count} workers (press CTRL+C to quit)",
+        file=sys.stderr,
+        flush=True,
+    )
+    while not dealer.stopping.wait(0.5):
+        pass
+    dealer.stop()
+    if dealer.failed:
+        print("daks: a worker could not start the app; stopped", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

@@ -1,0 +1,65 @@
+"""A worker of `daks serve --workers N`: uvicorn serving the app on the connections the
+supervisor (`daks.cli.dealer`) deals it. It listens on nothing itself; each connection
+comes as a file descriptor over the Unix socket pair it was started with.
+
+    python -m daks.cli.worker FD
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from functools import partial
+
+import uvicorn
+
+# Connections received from one wake-up of the channel (more stay queued for the next).
+BATCH = 64
+
+
+class DealtServer(uvicorn.Server):
+    """uvicorn's server, fed connections instead of accepting them: the protocol it would
+    give an accepted connection is given each dealt one."""
+
+    def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
+        super().__init__(config)
+        self.channel = channel
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=[])  # the app and its lifespan, no listener
+        loop = asyncio.get_running_loop()
+        # As uvicorn's startup makes its protocols (the class's type says only "a Protocol").
+        protocol = partial(
+            self.config.http_protocol_class,  # type: ignore[call-arg]
+            config=self.config,
+            server_state=self.server_state,
+            app_state=self.lifespan.state,
+        )
+        self.channel.setblocking(False)
+        loop.add_reader(self.channel.fileno(), self._take, loop, protocol)
+
+    def _take(self, loop: asyncio.AbstractEventLoop, protocol: partial[asyncio.Protocol]) -> None:
+        for _ in range(BATCH):
+            try:
+                message, fds, _, _ = socket.recv_fds(self.channel, 1, 1)
+            except BlockingIOError:
+                return
+            if not message and not fds:  # the supervisor is gone: finish and stop
+                loop.remove_reader(self.channel.fileno())
+                self.should_exit = True
+                return
+            for fd in fds:
+                connection = socket.socket(fileno=fd)
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                loop.create_task(loop.connect_accepted_socket(protocol, connection))
+
+
+def main(fd: int) -> None:
+    channel = socket.socket(fileno=fd)
+    config = uvicorn.Config("daks.api.app:create_app", factory=True)
+    DealtServer(config, channel).run()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,130 @@
+"""`daks serve --workers N`: the supervisor deals connections to its workers in turn, starts
+a worker that died again, and stops cleanly. Real processes on a real port and database."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _workers(supervisor: int) -> list[int]:
+    """The supervisor's child processes, whichever of its threads started them."""
+    children = []
+    for task in Path(f"/proc/{supervisor}/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    return children
+
+
+def _connections(pid: int, port: int) -> int:
+    """Established TCP connections to `port` whose socket the process `pid` holds."""
+    with open("/proc/net/tcp") as f:
+        inodes = {
+            fields[9]
+            for fields in (line.split() for line in f.readlines()[1:])
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01"
+        }
+    held = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+def _health(port: int) -> http.client.HTTPConnection:
+    """A kept-alive connection that has been answered once."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/health")
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200
+    return connection
+
+
+def _until(condition: object, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def supervisor(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    """`python -m daks.cli.dealer` with 2 workers, as `daks serve --workers 2` runs it: its
+    process id and port, once both workers answer."""
+    port = _free_port()
+    env = {**os.environ, "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path)}
+    env.pop("DAKS_REDIS_URL", None)
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(port), "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        _until(lambda: (tmp_path / "serve.log").read_bytes().count(b"startup complete") == 2, 60)
+        yield process.pid, port
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
+        log.close()
+
+
+def test_connections_are_dealt_to_the_workers_in_turn(supervisor: tuple[int, int]) -> None:
+    pid, port = supervisor
+    opened = [_health(port) for _ in range(6)]  # at once, as a pool or a load test opens them
+    workers = _workers(pid)
+    assert sorted(_connections(w, port) for w in workers) == [3, 3]
+    assert _connections(pid, port) == 0  # the supervisor keeps none
+    for connection in opened:
+        connection.close()
+
+
+def test_a_worker_that_dies_is_started_again(supervisor: tuple[int, int]) -> None:
+    pid, port = supervisor
+    first, second = _workers(pid)
+    os.kill(first, signal.SIGKILL)
+    _until(lambda: len(_workers(pid)) == 2 and first not in _workers(pid))
+    assert second in _workers(pid)
+    # Every connection is answered meanwhile, the new worker's included once it is up.
+    for _ in range(4):
+        _health(port).close()
+
+
+def test_sigterm_stops_the_supervisor_and_its_workers(supervisor: tuple[int, int]) -> None:
+    pid, port = supervisor
+    workers = _workers(pid)
+    os.kill(pid, signal.SIGTERM)
+    _until(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid))
+    assert all(not Path(f"/proc/{w}").exists() or _zombie(w) for w in workers)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
