@@ -14,6 +14,8 @@ from functools import partial
 
 import uvicorn
 
+from daks.cli.logs import LOG_CONFIG
+
 # Connections received from one wake-up of the channel (more stay queued for the next).
 BATCH = 64
 
@@ -57,7 +59,7 @@ class DealtServer(uvicorn.Server):
 
 def main(fd: int) -> None:
     channel = socket.socket(fileno=fd)
-    config = uvicorn.Config("daks.api.app:create_app", factory=True)
+    config = uvicorn.Config("daks.api.app:create_app", factory=True, log_config=LOG_CONFIG)
     DealtServer(config, channel).run()
 
 

@@ -4,6 +4,7 @@ a worker that died again, and stops cleanly. Real processes on a real port and d
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -70,25 +71,32 @@ def _until(condition: object, seconds: float = 30) -> None:
 
 
 @pytest.fixture
-def supervisor(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
+def log(tmp_path: Path) -> Path:
+    return tmp_path / "serve.log"
+
+
+@pytest.fixture
+def supervisor(
+    engine: Engine, database_url: str, tmp_path: Path, log: Path
+) -> Iterator[tuple[int, int]]:
     """`python -m daks.cli.dealer` with 2 workers, as `daks serve --workers 2` runs it: its
     process id and port, once both workers answer."""
     port = _free_port()
     env = {**os.environ, "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path)}
     env.pop("DAKS_REDIS_URL", None)
-    log = (tmp_path / "serve.log").open("wb")
+    out = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(port), "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
     try:
-        _until(lambda: (tmp_path / "serve.log").read_bytes().count(b"startup complete") == 2, 60)
+        _until(lambda: log.read_bytes().count(b"startup complete") == 2, 60)
         yield process.pid, port
     finally:
         if process.poll() is None:
             process.terminate()
             process.wait(30)
-        log.close()
+        out.close()
 
 
 def test_connections_are_dealt_to_the_workers_in_turn(supervisor: tuple[int, int]) -> None:
@@ -99,6 +107,26 @@ def test_connections_are_dealt_to_the_workers_in_turn(supervisor: tuple[int, int
     assert _connections(pid, port) == 0  # the supervisor keeps none
     for connection in opened:
         connection.close()
+
+
+def test_the_workers_write_the_access_log_without_keys(
+    supervisor: tuple[int, int], log: Path
+) -> None:
+    _, port = supervisor
+    key = "daks_0123abcd_" + "s" * 40
+    for headers, query in (({"Authorization": f"Bearer {key}"}, ""), ({}, f"?api_key={key}")):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", f"/v1/towns{query}", headers=headers)
+        connection.getresponse().read()
+        connection.close()
+    _until(lambda: log.read_text().count('"path":"/v1/towns"') == 2)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert {(line["path"], line["status"]) for line in lines} == {
+        ("/v1/towns", 401),
+        ("/v1/towns", 400),
+    }
+    assert key not in log.read_text()
+    assert "0123abcd" not in log.read_text()
 
 
 def test_a_worker_that_dies_is_started_again(supervisor: tuple[int, int]) -> None:
