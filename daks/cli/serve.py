@@ -11,7 +11,7 @@ import typer
 import uvicorn
 
 from daks.cli.context import open_store
-from daks.cli.logs import LOG_CONFIG
+from daks.cli.uvicorn_config import APP, OPTIONS
 
 # glibc's allocator for the worker processes: by default every thread may grow an arena
 # of its own; two are enough for a worker's two request threads and its event loop, and
@@ -30,9 +30,7 @@ def serve(
     for name, value in WORKER_ALLOCATOR.items():
         os.environ.setdefault(name, value)
     if workers == 1:
-        uvicorn.run(
-            "daks.api.app:create_app", factory=True, host=host, port=port, log_config=LOG_CONFIG
-        )
+        uvicorn.run(APP, host=host, port=port, **OPTIONS)
         return
     # This process has imported the store and the command line: the supervisor starts
     # afresh in its place and imports neither.

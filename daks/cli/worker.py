@@ -14,7 +14,7 @@ from functools import partial
 
 import uvicorn
 
-from daks.cli.logs import LOG_CONFIG
+from daks.cli.uvicorn_config import APP, OPTIONS
 
 # Connections received from one wake-up of the channel (more stay queued for the next).
 BATCH = 64
@@ -59,7 +59,7 @@ class DealtServer(uvicorn.Server):
 
 def main(fd: int) -> None:
     channel = socket.socket(fileno=fd)
-    config = uvicorn.Config("daks.api.app:create_app", factory=True, log_config=LOG_CONFIG)
+    config = uvicorn.Config(APP, **OPTIONS)
     DealtServer(config, channel).run()
 
 
