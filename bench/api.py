@@ -186,7 +186,7 @@ def serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
         )  # fmt: skip
     deadline = time.time() + 60
     while time.time() < deadline:
-        if log.read_bytes().count(b"startup complete") == 2:
+        if b"daks: listening on" in log.read_bytes():  # both workers ready
             return server
         if server.poll() is not None:
             break

@@ -14,6 +14,7 @@ from functools import partial
 
 import uvicorn
 
+from daks.cli.dealer import READY
 from daks.cli.uvicorn_config import APP, OPTIONS
 
 # Connections received from one wake-up of the channel (more stay queued for the next).
@@ -27,6 +28,7 @@ class DealtServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
         super().__init__(config)
         self.channel = channel
+        self.joining: set[asyncio.Task[object]] = set()  # held until taken up (asyncio's advice)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=[])  # the app and its lifespan, no listener
@@ -40,6 +42,7 @@ class DealtServer(uvicorn.Server):
         )
         self.channel.setblocking(False)
         loop.add_reader(self.channel.fileno(), self._take, loop, protocol)
+        self.channel.send(READY)
 
     def _take(self, loop: asyncio.AbstractEventLoop, protocol: partial[asyncio.Protocol]) -> None:
         for _ in range(BATCH):
@@ -53,8 +56,14 @@ class DealtServer(uvicorn.Server):
                 return
             for fd in fds:
                 connection = socket.socket(fileno=fd)
-                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                loop.create_task(loop.connect_accepted_socket(protocol, connection))
+                task = loop.create_task(loop.connect_accepted_socket(protocol, connection))
+                self.joining.add(task)
+                task.add_done_callback(partial(self._joined, connection))
+
+    def _joined(self, connection: socket.socket, task: asyncio.Task[object]) -> None:
+        self.joining.discard(task)
+        if task.cancelled() or task.exception() is not None:  # the client left meanwhile
+            connection.close()
 
 
 def main(fd: int) -> None:

@@ -90,7 +90,7 @@ def supervisor(
         env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
     try:
-        _until(lambda: log.read_bytes().count(b"startup complete") == 2, 60)
+        _until(lambda: b"daks: listening on" in log.read_bytes(), 60)
         yield process.pid, port
     finally:
         if process.poll() is None:
@@ -135,9 +135,13 @@ def test_a_worker_that_dies_is_started_again(supervisor: tuple[int, int]) -> Non
     os.kill(first, signal.SIGKILL)
     _until(lambda: len(_workers(pid)) == 2 and first not in _workers(pid))
     assert second in _workers(pid)
-    # Every connection is answered meanwhile, the new worker's included once it is up.
-    for _ in range(4):
-        _health(port).close()
+    (new,) = set(_workers(pid)) - {second}
+    # Every connection is answered meanwhile (by the other worker until the new one is
+    # ready), and the new worker is dealt its turns once it is.
+    opened: list[http.client.HTTPConnection] = []
+    _until(lambda: opened.append(_health(port)) or _connections(new, port) > 0)
+    for connection in opened:
+        connection.close()
 
 
 def test_sigterm_stops_the_supervisor_and_its_workers(supervisor: tuple[int, int]) -> None:
@@ -148,6 +152,34 @@ def test_sigterm_stops_the_supervisor_and_its_workers(supervisor: tuple[int, int
     assert all(not Path(f"/proc/{w}").exists() or _zombie(w) for w in workers)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def test_a_worker_that_cannot_start_the_app_stops_the_supervisor(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "DAKS_DATABASE_URL": database_url, "DAKS_MAX_REQUEST_BYTES": "lots"}
+    finished = subprocess.run(
+        [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(_free_port()), "2"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert finished.returncode == 1
+    assert "max_request_bytes" in finished.stderr  # the workers said why
+    assert "a worker could not start the app" in finished.stderr
+    assert "listening" not in finished.stderr
+
+
+def test_a_taken_port_is_said_plainly(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(port), "2"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert finished.returncode == 1
+    assert (
+        finished.stderr.strip()
+        == f"daks: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
 
 
 def _zombie(pid: int) -> bool:
