@@ -167,8 +167,7 @@ def main(host: str, port: int, count: int) -> None:
     else:  # a worker that exits or stays silent, unless a signal stopped them all meanwhile
         dealer.failed = not dealer.stopping.is_set()
         dealer.stopping.set()
-    while not dealer.stopping.wait(0.5):
-        pass
+    dealer.stopping.wait()  # a signal's handler, or a worker that could not start
     dealer.stop()
     if dealer.failed:
         sys.exit("daks: a worker could not start the app; stopped")

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -37,6 +36,7 @@ from daks.publishers.dcat_shapes import ShapeSet, check
 from daks.settings import Settings
 from daks.store import releases
 from tests.api.conftest import MONDAY, STREETS, published_row
+from tests.ports import free_port
 
 LDES_CLIENT = "0.3.0"  # the version whose quirks REPLICATE works around
 NPM_CACHE = Path(os.environ.get("DAKS_NPM_CACHE", Path.home() / ".cache" / "daks-tests" / "npm"))
@@ -338,17 +338,11 @@ for (;;) {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_base(
     database_url: str, tmp_path: Path, town: str, two_releases: tuple[int, int]
 ) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     config = Settings(database_url=database_url, data_dir=tmp_path / "live", base_url=base,
                       rate_limit_prefix=f"test-{uuid.uuid4().hex}", rate_limit_public="100000/minute")  # fmt: skip

@@ -17,14 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _workers(supervisor: int) -> list[int]:
@@ -84,7 +79,7 @@ def supervisor(
 ) -> Iterator[tuple[int, int]]:
     """`python -m daks.cli.dealer` with 2 workers, as `daks serve --workers 2` runs it: its
     process id and port, once both workers answer."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAKS_DATABASE_URL": database_url, "DAKS_DATA_DIR": str(tmp_path)}
     env.pop("DAKS_REDIS_URL", None)
     out = log.open("wb")
@@ -157,8 +152,8 @@ def test_sigterm_stops_the_supervisor_and_its_workers(supervisor: tuple[int, int
     pid, port = supervisor
     workers = _workers(pid)
     os.kill(pid, signal.SIGTERM)
-    _until(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid))
-    assert all(not Path(f"/proc/{w}").exists() or _zombie(w) for w in workers)
+    _until(lambda: _ended(pid))
+    assert all(_ended(w) for w in workers)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
 
@@ -168,7 +163,7 @@ def test_a_worker_that_cannot_start_the_app_stops_the_supervisor(
 ) -> None:
     env = {**os.environ, "DAKS_DATABASE_URL": database_url, "DAKS_MAX_REQUEST_BYTES": "lots"}
     finished = subprocess.run(
-        [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(_free_port()), "2"],
+        [sys.executable, "-m", "daks.cli.dealer", "127.0.0.1", str(free_port()), "2"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert finished.returncode == 1
@@ -191,7 +186,8 @@ def test_a_taken_port_is_said_plainly(tmp_path: Path) -> None:
     )
 
 
-def _zombie(pid: int) -> bool:
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] == "Z"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import pytest
 from daks.store.db import make_engine, migrate
 from tests.api.conftest import client, release, settings, town  # noqa: F401 (fixtures)
 from tests.dashboard.seed import Seeded, seed
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -67,17 +67,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
         engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def _serve(seeded: Seeded, folder: Path, extra: dict[str, str] | None = None) -> Iterator[str]:
     """The app under uvicorn, as `daks serve` runs it, on the seeded database."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
