@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -19,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from daks.domain.cells import Cell, cell_of
 from daks.domain.codes import Direction, Metric
+from daks.store import weeks
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
 COLUMNS = (*KEY, "end", "value", "status", "coverage", "estimated", "policy")
@@ -49,15 +52,20 @@ _DOMAIN: dict[str, tuple[str, ...]] = {
 
 
 def _where(
-    f: CellFilter, after: Sequence[Any] | None, params: dict[str, Any]
+    f: CellFilter, after: Sequence[Any] | None, params: dict[str, Any], *, weeks: bool = False
 ) -> tuple[list[str], dict[str, Any]]:
     """The conditions of a filter (marks as `:name`, their values put in `params`) and the
-    key columns it holds to one value, with that value."""
+    key columns it holds to one value, with that value. Of `published_cell`, or of
+    `published_week` (`weeks`: current rows only, and a week is in range when its first and
+    last starts are; which of its cells are is for the caller to see)."""
+    first, last = ("first_start", "last_start") if weeks else ("start", "start")
     where = ["level = :level", "granularity = :granularity", "breakdown = :breakdown"]
     params.update(level=f.level, granularity=f.granularity, breakdown=f.breakdown)
     fixed: dict[str, Any] = {"level": f.level, "granularity": f.granularity}
     fixed["breakdown"] = f.breakdown
-    if f.release is None:
+    if weeks:
+        pass
+    elif f.release is None:
         where.append("valid_to IS NULL")
     else:
         where.append("valid_from <= :r AND (valid_to IS NULL OR valid_to > :r)")
@@ -79,29 +87,31 @@ def _where(
         else:
             where.append(_in("place", f.places, params))
     if f.start is not None:
-        where.append("start >= :start")
+        where.append(f"{last} >= :start")
         params["start"] = f.start
     if f.end is not None:
-        where.append("start < :end")
+        where.append(f"{first} < :end")
         params["end"] = f.end
     if after is not None:
-        marks = ", ".join(f":k{i}" for i in range(len(KEY)))
-        where.append(f"({', '.join(KEY)}) > ({marks})")
+        key = (*KEY[:-1], last)
+        marks = ", ".join(f":k{i}" for i in range(len(key)))
+        where.append(f"({', '.join(key)}) > ({marks})")
         params.update({f"k{i}": v for i, v in enumerate(after)})
         # Redundant for the answer, decisive for the plan: the first key column the filter
         # leaves open starts at the position's value, so the index is entered there instead
         # of at the beginning of the release (deep pages then cost what page 1 costs).
         free = next((i for i, name in enumerate(KEY) if name not in fixed), None)
         if free is not None:
-            where.append(f"{KEY[free]} >= :k{free}")
+            where.append(f"{key[free]} >= :k{free}")
     return where, fixed
 
 
-def _select(columns: Sequence[str], where: list[str]) -> str:
+def _select(columns: Sequence[str], where: list[str], *, weeks: bool = False) -> str:
     listed = ", ".join('"end"' if c == "end" else c for c in columns)
+    table, last = ("published_week", "last_start") if weeks else ("published_cell", "start")
     return (
-        f"SELECT {listed} FROM published_cell WHERE {' AND '.join(where)}"
-        f" ORDER BY {', '.join(KEY)} LIMIT :limit"
+        f"SELECT {listed} FROM {table} WHERE {' AND '.join(where)}"
+        f" ORDER BY {', '.join(KEY[:-1])}, {last} LIMIT :limit"
     )
 
 
@@ -162,21 +172,95 @@ def page_rows(
     after: Sequence[Any] | None,
     limit: int,
     narrow: bool = True,
+    current: int | None = None,
 ) -> PageRows:
     """The rows of `cells`, of the columns the filter leaves open only (`narrow`, for a
     renderer that works from rows) or of them all, as the driver gives them (SQLAlchemy's
-    row objects cost a third of reading them)."""
+    row objects cost a third of reading them). `current` is the id of the current release
+    when the page is of it: its cells then come from the weeks (daks.store.weeks) unless
+    one of those is newer, and from `published_cell` as of that release otherwise."""
     params: dict[str, Any] = {"limit": limit}
     where, fixed = _where(f, after, params)
     open_ = tuple(n for n in KEY[:-1] if n not in fixed) if narrow else KEY[:-1]
+    if current is not None and f.release in (None, current):
+        found = _from_weeks(conn, f, after, limit, open_, fixed, current)
+        if found is not None:
+            return PageRows(open_, fixed, found)
+        params = {"limit": limit}
+        where, fixed = _where(replace(f, release=current), after, params)
     columns = (*open_, *PAGE_TAIL)
+    return PageRows(open_, fixed, _fetch(conn, _statement(conn, columns, where, fixed), params))
+
+
+def _statement(
+    conn: Connection,
+    columns: Sequence[str],
+    where: list[str],
+    fixed: dict[str, Any],
+    *,
+    weeks: bool = False,
+) -> str:
+    """`_select`, in the driver's own parameter style."""
     if conn.dialect.name == "sqlite":  # sqlite3 takes :name as it is
-        return PageRows(open_, fixed, _fetch(conn, _select(columns, where), params))
+        return _select(columns, where, weeks=weeks)
     if fixed.keys() >= _BY_DIRECTION and "direction" not in fixed:
-        query = _by_direction(columns, where)
+        query = _by_direction(columns, where, weeks=weeks)
     else:
-        query = _select(columns, where)
-    return PageRows(open_, fixed, _fetch(conn, _MARK.sub(r"%(\1)s", query), params))
+        query = _select(columns, where, weeks=weeks)
+    return _MARK.sub(r"%(\1)s", query)
+
+
+# Cells a week holds at most, by granularity (a month's cell lies in one of its weeks): how
+# many weeks a page reads at first.
+_PER_WEEK = {"hour": 168, "day": 7, "week": 1}
+
+
+def _from_weeks(
+    conn: Connection,
+    f: CellFilter,
+    after: Sequence[Any] | None,
+    limit: int,
+    open_: tuple[str, ...],
+    fixed: dict[str, Any],
+    release: int,
+) -> list[tuple[Any, ...]] | None:
+    """The page's rows (as `page_rows` gives them) from the weeks of the current release
+    `release`; None if a week read is newer than it (a release landed meanwhile)."""
+    width = len(open_)
+    per_week = _PER_WEEK.get(f.granularity)
+    batch = limit if per_week is None else -(-limit // per_week) + 1
+    columns = (*open_, "last_start", "valid_from", "cells")
+    rows: list[tuple[Any, ...]] = []
+    position = after
+    while True:
+        params: dict[str, Any] = {"limit": batch}
+        where, _ = _where(f, position, params, weeks=True)
+        found = _fetch(conn, _statement(conn, columns, where, fixed, weeks=True), params)
+        for week in found:
+            if week[width + 1] > release:
+                return None
+            prefix = tuple(week[:width])
+            cells = weeks.cells_of(week[width + 2])
+            low = 0 if f.start is None else bisect_left(cells, f.start, key=_START)
+            if position is not None and _series(open_, fixed, prefix) == tuple(position[:-1]):
+                low = max(low, bisect_right(cells, position[-1], key=_START))
+            high = len(cells) if f.end is None else bisect_left(cells, f.end, key=_START)
+            rows.extend([(*prefix, *cell) for cell in cells[low:high]])
+        if len(rows) >= limit or len(found) < batch:
+            return rows[:limit]
+        last = found[-1]
+        position = (*_series(open_, fixed, tuple(last[:width])), last[width])
+
+
+_START = itemgetter(0)
+
+
+def _series(
+    open_: tuple[str, ...], fixed: dict[str, Any], prefix: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """A series' `KEY` values but its start, from the open columns' values and the fixed."""
+    at = dict(zip(open_, prefix, strict=True))
+    return tuple(at[n] if n in at else fixed[n] for n in KEY[:-1])
 
 
 # A series' key up to its direction: when a filter holds these and leaves the direction
@@ -186,19 +270,20 @@ def page_rows(
 _BY_DIRECTION = {"town", "level", "metric", "granularity", "place", "breakdown"}
 
 
-def _by_direction(columns: Sequence[str], where: list[str]) -> str:
+def _by_direction(columns: Sequence[str], where: list[str], *, weeks: bool = False) -> str:
     """`_select` of a filter that holds `_BY_DIRECTION` (its rows differ by direction and
     start only), as one ordered seek per direction; the direction's marks are `_where`'s."""
     spread = _in("direction", _DOMAIN["direction"], {})
     rest = " AND ".join(w for w in where if w != spread)
     listed = ", ".join('"end"' if c == "end" else c for c in columns)
+    table, last = ("published_week", "last_start") if weeks else ("published_cell", "start")
     branches = " UNION ALL ".join(
-        f"(SELECT {listed} FROM published_cell WHERE {rest} AND direction = :direction{i}"
-        " ORDER BY start LIMIT :limit)"
+        f"(SELECT {listed} FROM {table} WHERE {rest} AND direction = :direction{i}"
+        f" ORDER BY {last} LIMIT :limit)"
         for i in range(len(_DOMAIN["direction"]))
     )
     return (
-        f"SELECT {listed} FROM ({branches}) AS by_direction ORDER BY direction, start LIMIT :limit"
+        f"SELECT {listed} FROM ({branches}) AS by_direction ORDER BY direction, {last} LIMIT :limit"
     )
 
 

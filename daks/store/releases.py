@@ -1,5 +1,6 @@
 """Every query of releases: reading exact readings and the hierarchy for a build, writing a
-release as a set-based diff against the current cells, reading the current cells.
+release as a set-based diff against the current cells (and the weeks pages read, see
+daks.store.weeks), reading the current cells.
 
 Writes are bulk: the build's cells go into `release_stage` with executemany, then three
 statements close what changed, insert what is new and empty the stage. An incremental
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from daks.store import weeks
 from daks.store.db import is_postgres
 
 CELL_COLUMNS = (
@@ -272,6 +274,7 @@ def write_release(
             for status in added:
                 counts[status] = counts.get(status, 0) + 1
             counts = {k: v for k, v in sorted(counts.items()) if v}
+        weeks.rewrite(conn, release_id, in_scope, params, every=first)
         conn.execute(
             text("UPDATE release SET counts = :c, changed = :ch, closed = :cl WHERE id = :n"),
             {"c": json.dumps(counts, sort_keys=True), "ch": changed, "cl": closed, "n": release_id},

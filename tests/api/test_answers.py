@@ -25,7 +25,7 @@ def _cell_reads(engine: Engine) -> list[str]:
     seen: list[str] = []
 
     def record(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
-        if "FROM published_cell" in sql:
+        if "FROM published_cell" in sql or "FROM published_week" in sql:
             seen.append(sql)
 
     event.listen(engine, "before_cursor_execute", record)

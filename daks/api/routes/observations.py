@@ -221,6 +221,7 @@ def _answer(
         after=position[1:] if position is not None else None,
         limit=q.limit + 1,
         narrow=chosen in FROM_ROWS,
+        current=info.id if pinned is None else _current_id(conn),
     )
     more = len(found.rows) > q.limit
     rows = store.PageRows(found.open, found.fixed, found.rows[: q.limit])
@@ -263,6 +264,11 @@ def _validators(info: store.ReleaseInfo, etag: str, pinned: int | None) -> dict[
         "Vary": "Accept",
         "Cache-Control": IMMUTABLE if pinned is not None else "public, max-age=60",
     }
+
+
+def _current_id(conn: Connection) -> int | None:
+    current = store.current_release(conn)
+    return current.id if current is not None else None
 
 
 def _same_town(asked: str | None, actual: str, place: str) -> str:

@@ -7,7 +7,7 @@ from daks.store.tables.imports import ImportBatch, ReadingCorrection
 from daks.store.tables.keys import ApiKey, IdempotentRequest
 from daks.store.tables.readings import Reading, ReadingValue, Sensor, Series
 from daks.store.tables.registry import Place, Town, ZoneMember
-from daks.store.tables.releases import PublishedCell, Release, ReleaseStage
+from daks.store.tables.releases import PublishedCell, PublishedWeek, Release, ReleaseStage
 
 __all__ = [
     "ApiKey",
@@ -16,6 +16,7 @@ __all__ = [
     "ImportBatch",
     "Place",
     "PublishedCell",
+    "PublishedWeek",
     "Reading",
     "ReadingCorrection",
     "ReadingValue",

@@ -68,6 +68,32 @@ class PublishedCell(SQLModel, table=True):
     policy: str = Field(max_length=32)
 
 
+class PublishedWeek(SQLModel, table=True):
+    """The current cells of one series and block, as one JSON array of (start, end, value,
+    status, coverage, estimated, policy): what a page of the public tier reads (see
+    daks.store.weeks). Derived from `published_cell` by every release, in its transaction."""
+
+    __tablename__ = "published_week"
+    __table_args__ = (
+        # Pages read a series' weeks in key order from the week holding their first hour.
+        Index("ix_published_week_read", *KEY[:-1], "last_start", unique=True),
+        Index("ix_published_week_scope", "town", "block"),
+    )
+
+    town: str = Field(primary_key=True, max_length=64)
+    level: str = Field(primary_key=True, max_length=8)
+    metric: str = Field(primary_key=True, max_length=32)
+    granularity: str = Field(primary_key=True, max_length=8)
+    place: str = Field(primary_key=True, max_length=128)
+    direction: str = Field(primary_key=True, max_length=8)
+    breakdown: str = Field(primary_key=True, max_length=64)
+    block: str = Field(primary_key=True, max_length=7)
+    first_start: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_start: int = Field(sa_column=Column(BigInteger, nullable=False))
+    valid_from: int = Field(sa_column=Column(Integer, nullable=False))  # the release that wrote it
+    cells: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class ReleaseStage(SQLModel, table=True):
     """Where a build lands its cells before one set-based diff against the current ones."""
 
