@@ -53,6 +53,7 @@ def build(url: str, cells: int) -> int:
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
+    from daks.store import weeks
     from daks.store.db import make_engine, migrate
 
     engine = make_engine(url)
@@ -87,8 +88,14 @@ def build(url: str, cells: int) -> int:
         "INSERT INTO published_cell (town, level, metric, granularity, place, direction,"
         ' breakdown, start, valid_from, valid_to, "end", block, value, status, coverage,'
         " estimated, policy) VALUES ('bench', 'location', 'pedestrians', 'hour', %s, 'both',"
-        " '', %s, %s, NULL, %s, '2025-01', %s, %s, 1.0, false, 'public-v1')"
+        " '', %s, %s, NULL, %s, %s, %s, %s, 1.0, false, 'public-v1')"
     )
+    # Each hour's block, the local ISO week of its start (Brussels is an hour or two ahead
+    # of UTC: an hour on Sunday night UTC is already Monday there, which an hour's shift
+    # gets right but in summer; close enough for the number of cells a week holds).
+    blocks = [
+        time.strftime("%GW%V", time.gmtime(YEAR_START + h * HOUR + HOUR)) for h in range(HOURS)
+    ]
     if engine.dialect.name == "sqlite":
         sql = sql.replace("%s", "?")
     rng = random.Random(1)
@@ -101,7 +108,7 @@ def build(url: str, cells: int) -> int:
             start = YEAR_START + h * HOUR
             value = rng.choice([None, 15.0, 55.0, 120.0, 340.0])
             status = "suppressed" if value is None else "ok"
-            batch.append((f"loc{i:05d}", start, release, start + HOUR, value, status))
+            batch.append((f"loc{i:05d}", start, release, start + HOUR, blocks[h], value, status))
             made += 1
             if len(batch) == 50_000:
                 cursor.executemany(sql, batch)
@@ -110,6 +117,8 @@ def build(url: str, cells: int) -> int:
         cursor.executemany(sql, batch)
     raw.commit()
     raw.close()
+    with engine.begin() as conn:  # what a release writes beside its cells: see store.weeks
+        weeks.rebuild(conn, release)
     engine.dispose()
     return locations
 
