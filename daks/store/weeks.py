@@ -74,8 +74,9 @@ def _write(
     params: dict[str, Any],
     touched: set[tuple[Any, ...]] | None,
 ) -> int:
-    """Write the weeks of `touched` (None: all) from the current cells in scope, read in key
-    order (a week's cells are consecutive there: within a series, blocks follow starts)."""
+    """Write the weeks of `touched` (None: all) from the current cells in scope, read block
+    by block in the order of the scope's index (by town and block: a scope's few weeks
+    are sorted, not every current cell of the town), each block's cells in key order."""
     if touched is not None and not touched:
         return 0
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -89,7 +90,7 @@ def _write(
     current = conn.execute(
         text(
             f"SELECT {_READ} FROM published_cell WHERE valid_to IS NULL AND {in_scope}"
-            f" ORDER BY {', '.join(SERIES_KEY)}, start"
+            f" ORDER BY town, block, {', '.join(SERIES_KEY[1:])}, start"
         ).execution_options(yield_per=20_000),
         params,
     )
