@@ -51,20 +51,32 @@ _DOMAIN: dict[str, tuple[str, ...]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Table:
+    """Where a page's rows are read: a row's first cell starts at `first`, its last at `last`."""
+
+    name: str
+    first: str
+    last: str
+
+
+_CELLS = _Table("published_cell", "start", "start")
+# The weeks (daks.store.weeks): current rows only, a series' cells of one block each.
+_WEEKS = _Table("published_week", "first_start", "last_start")
+
+
 def _where(
-    f: CellFilter, after: Sequence[Any] | None, params: dict[str, Any], *, weeks: bool = False
+    f: CellFilter, after: Sequence[Any] | None, params: dict[str, Any], table: _Table = _CELLS
 ) -> tuple[list[str], dict[str, Any]]:
     """The conditions of a filter (marks as `:name`, their values put in `params`) and the
-    key columns it holds to one value, with that value. Of `published_cell`, or of
-    `published_week` (`weeks`: current rows only, and a week is in range when its first and
-    last starts are; which of its cells are is for the caller to see)."""
-    first, last = ("first_start", "last_start") if weeks else ("start", "start")
+    key columns it holds to one value, with that value. A row of the weeks is in range when
+    some of its cells may be: which of them are is for the caller to see."""
     where = ["level = :level", "granularity = :granularity", "breakdown = :breakdown"]
     params.update(level=f.level, granularity=f.granularity, breakdown=f.breakdown)
     fixed: dict[str, Any] = {"level": f.level, "granularity": f.granularity}
     fixed["breakdown"] = f.breakdown
-    if weeks:
-        pass
+    if table is _WEEKS:
+        pass  # they keep the current versions only
     elif f.release is None:
         where.append("valid_to IS NULL")
     else:
@@ -87,13 +99,13 @@ def _where(
         else:
             where.append(_in("place", f.places, params))
     if f.start is not None:
-        where.append(f"{last} >= :start")
+        where.append(f"{table.last} >= :start")
         params["start"] = f.start
     if f.end is not None:
-        where.append(f"{first} < :end")
+        where.append(f"{table.first} < :end")
         params["end"] = f.end
     if after is not None:
-        key = (*KEY[:-1], last)
+        key = (*KEY[:-1], table.last)
         marks = ", ".join(f":k{i}" for i in range(len(key)))
         where.append(f"({', '.join(key)}) > ({marks})")
         params.update({f"k{i}": v for i, v in enumerate(after)})
@@ -106,12 +118,11 @@ def _where(
     return where, fixed
 
 
-def _select(columns: Sequence[str], where: list[str], *, weeks: bool = False) -> str:
+def _select(columns: Sequence[str], where: list[str], table: _Table = _CELLS) -> str:
     listed = ", ".join('"end"' if c == "end" else c for c in columns)
-    table, last = ("published_week", "last_start") if weeks else ("published_cell", "start")
     return (
-        f"SELECT {listed} FROM {table} WHERE {' AND '.join(where)}"
-        f" ORDER BY {', '.join(KEY[:-1])}, {last} LIMIT :limit"
+        f"SELECT {listed} FROM {table.name} WHERE {' AND '.join(where)}"
+        f" ORDER BY {', '.join(KEY[:-1])}, {table.last} LIMIT :limit"
     )
 
 
@@ -197,16 +208,15 @@ def _statement(
     columns: Sequence[str],
     where: list[str],
     fixed: dict[str, Any],
-    *,
-    weeks: bool = False,
+    table: _Table = _CELLS,
 ) -> str:
     """`_select`, in the driver's own parameter style."""
     if conn.dialect.name == "sqlite":  # sqlite3 takes :name as it is
-        return _select(columns, where, weeks=weeks)
+        return _select(columns, where, table)
     if fixed.keys() >= _BY_DIRECTION and "direction" not in fixed:
-        query = _by_direction(columns, where, weeks=weeks)
+        query = _by_direction(columns, where, table)
     else:
-        query = _select(columns, where, weeks=weeks)
+        query = _select(columns, where, table)
     return _MARK.sub(r"%(\1)s", query)
 
 
@@ -234,8 +244,8 @@ def _from_weeks(
     position = after
     while True:
         params: dict[str, Any] = {"limit": batch}
-        where, _ = _where(f, position, params, weeks=True)
-        found = _fetch(conn, _statement(conn, columns, where, fixed, weeks=True), params)
+        where, _ = _where(f, position, params, _WEEKS)
+        found = _fetch(conn, _statement(conn, columns, where, fixed, _WEEKS), params)
         for week in found:
             if week[width + 1] > release:
                 return None
@@ -270,21 +280,18 @@ def _series(
 _BY_DIRECTION = {"town", "level", "metric", "granularity", "place", "breakdown"}
 
 
-def _by_direction(columns: Sequence[str], where: list[str], *, weeks: bool = False) -> str:
+def _by_direction(columns: Sequence[str], where: list[str], table: _Table) -> str:
     """`_select` of a filter that holds `_BY_DIRECTION` (its rows differ by direction and
     start only), as one ordered seek per direction; the direction's marks are `_where`'s."""
     spread = _in("direction", _DOMAIN["direction"], {})
     rest = " AND ".join(w for w in where if w != spread)
     listed = ", ".join('"end"' if c == "end" else c for c in columns)
-    table, last = ("published_week", "last_start") if weeks else ("published_cell", "start")
     branches = " UNION ALL ".join(
-        f"(SELECT {listed} FROM {table} WHERE {rest} AND direction = :direction{i}"
-        f" ORDER BY {last} LIMIT :limit)"
+        f"(SELECT {listed} FROM {table.name} WHERE {rest} AND direction = :direction{i}"
+        f" ORDER BY {table.last} LIMIT :limit)"
         for i in range(len(_DOMAIN["direction"]))
     )
-    return (
-        f"SELECT {listed} FROM ({branches}) AS by_direction ORDER BY direction, {last} LIMIT :limit"
-    )
+    return f"SELECT {listed} FROM ({branches}) AS by_direction ORDER BY direction, {table.last} LIMIT :limit"
 
 
 def _fetch(conn: Connection, query: str, params: dict[str, Any] | None = None) -> list[Any]:
