@@ -34,7 +34,20 @@ class Release(SQLModel, table=True):
     towns: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # rebuilt from
 
 
-class PublishedCell(SQLModel, table=True):
+class SeriesKey(SQLModel):
+    """The key columns that name a published series (a cell's key but its start), first in
+    the primary key of every table of cells."""
+
+    town: str = Field(primary_key=True, max_length=64)
+    level: str = Field(primary_key=True, max_length=8)
+    metric: str = Field(primary_key=True, max_length=32)
+    granularity: str = Field(primary_key=True, max_length=8)
+    place: str = Field(primary_key=True, max_length=128)
+    direction: str = Field(primary_key=True, max_length=8)
+    breakdown: str = Field(primary_key=True, max_length=64)
+
+
+class PublishedCell(SeriesKey, table=True):
     __tablename__ = "published_cell"
     __table_args__ = (
         Index(
@@ -47,13 +60,6 @@ class PublishedCell(SQLModel, table=True):
         Index("ix_published_cell_scope", "town", "block", "valid_to"),
     )
 
-    town: str = Field(primary_key=True, max_length=64)
-    level: str = Field(primary_key=True, max_length=8)
-    metric: str = Field(primary_key=True, max_length=32)
-    granularity: str = Field(primary_key=True, max_length=8)
-    place: str = Field(primary_key=True, max_length=128)
-    direction: str = Field(primary_key=True, max_length=8)
-    breakdown: str = Field(primary_key=True, max_length=64)
     start: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     valid_from: int = Field(
         sa_column=Column(Integer, primary_key=True, autoincrement=False)
@@ -68,7 +74,7 @@ class PublishedCell(SQLModel, table=True):
     policy: str = Field(max_length=32)
 
 
-class PublishedWeek(SQLModel, table=True):
+class PublishedWeek(SeriesKey, table=True):
     """The current cells of one series and block, as one JSON array of (start, end, value,
     status, coverage, estimated, policy): what a page of the public tier reads (see
     daks.store.weeks). Derived from `published_cell` by every release, in its transaction."""
@@ -80,13 +86,6 @@ class PublishedWeek(SQLModel, table=True):
         Index("ix_published_week_scope", "town", "block"),
     )
 
-    town: str = Field(primary_key=True, max_length=64)
-    level: str = Field(primary_key=True, max_length=8)
-    metric: str = Field(primary_key=True, max_length=32)
-    granularity: str = Field(primary_key=True, max_length=8)
-    place: str = Field(primary_key=True, max_length=128)
-    direction: str = Field(primary_key=True, max_length=8)
-    breakdown: str = Field(primary_key=True, max_length=64)
     block: str = Field(primary_key=True, max_length=7)
     first_start: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_start: int = Field(sa_column=Column(BigInteger, nullable=False))
@@ -94,18 +93,11 @@ class PublishedWeek(SQLModel, table=True):
     cells: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class ReleaseStage(SQLModel, table=True):
+class ReleaseStage(SeriesKey, table=True):
     """Where a build lands its cells before one set-based diff against the current ones."""
 
     __tablename__ = "release_stage"
 
-    town: str = Field(primary_key=True, max_length=64)
-    level: str = Field(primary_key=True, max_length=8)
-    metric: str = Field(primary_key=True, max_length=32)
-    granularity: str = Field(primary_key=True, max_length=8)
-    place: str = Field(primary_key=True, max_length=128)
-    direction: str = Field(primary_key=True, max_length=8)
-    breakdown: str = Field(primary_key=True, max_length=64)
     start: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     end: int = Field(sa_column=Column(BigInteger, nullable=False))
     block: str = Field(max_length=7)
