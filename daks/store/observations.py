@@ -2,7 +2,9 @@
 filters of `/v1/observations`, in key order after a keyset position, and the releases.
 
 Paging is keyset over the cells' primary-key order (no OFFSET), so page 100 000 costs what
-page 1 costs and there is no ceiling on depth.
+page 1 costs and there is no ceiling on depth. A page of the current release reads a
+series' cells a week at a time (daks.store.weeks); a page of an earlier one reads the
+versioned cells.
 """
 
 from __future__ import annotations
