@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from daks.store.releases import CELL_COLUMNS
+from daks.store.tables.releases import CELL_COLUMNS
 
 MemberRule = Sequence[tuple[str, Sequence[str]]]  # (granularity, metrics at it)
 

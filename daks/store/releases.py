@@ -20,11 +20,8 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from daks.store import weeks
 from daks.store.db import is_postgres
+from daks.store.tables.releases import CELL_COLUMNS
 
-CELL_COLUMNS = (
-    'town, level, metric, granularity, place, direction, breakdown, start, "end", block,'
-    " value, status, coverage, estimated, policy"
-)
 STAGED = ", ".join("s." + c.strip() for c in CELL_COLUMNS.split(","))
 KEY_MATCH = (
     "c.town = s.town AND c.level = s.level AND c.metric = s.metric"

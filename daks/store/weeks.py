@@ -24,14 +24,12 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
-SERIES_KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown")
+from daks.store.tables.releases import CELL_COLUMNS, KEY
+
+SERIES_KEY = KEY[:-1]
 WEEK_KEY = (*SERIES_KEY, "block")
 _COLUMNS = (*WEEK_KEY, "first_start", "last_start", "valid_from", "cells")
-# What a stored cell row holds, in daks.store.releases.CELL_COLUMNS order, and its week.
-_READ = (
-    'town, level, metric, granularity, place, direction, breakdown, start, "end", block,'
-    " value, status, coverage, estimated, policy"
-)
+# The week of a cell row read as CELL_COLUMNS.
 _week_of = itemgetter(0, 1, 2, 3, 4, 5, 6, 9)
 # A week's cells as a page row holds them after its series: start, end, value, status,
 # coverage, estimated, policy.
@@ -89,7 +87,7 @@ def _write(
     # Streamed (a server-side cursor on PostgreSQL): a first release holds millions.
     current = conn.execute(
         text(
-            f"SELECT {_READ} FROM published_cell WHERE valid_to IS NULL AND {in_scope}"
+            f"SELECT {CELL_COLUMNS} FROM published_cell WHERE valid_to IS NULL AND {in_scope}"
             f" ORDER BY town, block, {', '.join(SERIES_KEY[1:])}, start"
         ).execution_options(yield_per=20_000),
         params,

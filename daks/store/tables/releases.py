@@ -15,6 +15,12 @@ from sqlalchemy import BigInteger, Column, Float, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
+# A cell's stored columns in the order the store reads and writes them ("end" quoted: a
+# keyword in SQL).
+CELL_COLUMNS = (
+    'town, level, metric, granularity, place, direction, breakdown, start, "end", block,'
+    " value, status, coverage, estimated, policy"
+)
 
 
 class Release(SQLModel, table=True):
