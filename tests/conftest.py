@@ -8,6 +8,7 @@ users of the server never meet), its tables emptied before each test.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,15 +45,30 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest migration, made once per test process: each
+    test gets a copy (migrating anew cost 75 ms a test, some 45 s of a run)."""
+    path = tmp_path_factory.mktemp("template") / "daks.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty, migrated database of each backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'daks.sqlite'}"
-        engine = make_engine(url)
-        migrate(engine)
-        engine.dispose()
-        yield url
+        path = tmp_path / "daks.sqlite"
+        template = request.getfixturevalue("sqlite_template")
+        source, copy = sqlite3.connect(template), sqlite3.connect(path)
+        try:
+            source.backup(copy)  # consistent whatever the journal holds
+        finally:
+            source.close()
+            copy.close()
+        yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("postgres_url")
     engine = make_engine(url)
