@@ -192,15 +192,16 @@ def page_rows(
     row objects cost a third of reading them). `current` is the id of the current release
     when the page is of it: its cells then come from the weeks (daks.store.weeks) unless
     one of those is newer, and from `published_cell` as of that release otherwise."""
+    weekly = current if f.release in (None, current) else None
+    if weekly is not None:  # and if the weeks cannot say, the cells as of that release
+        f = replace(f, release=weekly)
     params: dict[str, Any] = {"limit": limit}
     where, fixed = _where(f, after, params)
     open_ = tuple(n for n in KEY[:-1] if n not in fixed) if narrow else KEY[:-1]
-    if current is not None and f.release in (None, current):
-        found = _from_weeks(conn, f, after, limit, open_, fixed, current)
+    if weekly is not None:
+        found = _from_weeks(conn, f, after, limit, open_, fixed, weekly)
         if found is not None:
             return PageRows(open_, fixed, found)
-        params = {"limit": limit}
-        where, fixed = _where(replace(f, release=current), after, params)
     columns = (*open_, *PAGE_TAIL)
     return PageRows(open_, fixed, _fetch(conn, _statement(conn, columns, where, fixed), params))
 

@@ -16,7 +16,6 @@ week whose cells all vanished keeps its row, empty, so that its newer release st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -95,13 +94,14 @@ def _write(
     written = 0
     weeks: list[tuple[Any, ...]] = []
     for week, rows in groupby(current, _week_of):
-        week = tuple(week)
         if touched is not None:
             if week not in touched:
                 continue
             touched.discard(week)
         cells = list(map(_cell_of, rows))
-        weeks.append((*week, cells[0][0], cells[-1][0], release_id, _text(cells)))
+        # orjson writes floats in their shortest exact form: parsed back, the same doubles.
+        text_ = orjson.dumps(cells).decode()
+        weeks.append((*week, cells[0][0], cells[-1][0], release_id, text_))
         if len(weeks) >= _CHUNK:
             written += _replace(conn, delete, insert, weeks)
             weeks = []
@@ -120,11 +120,6 @@ def _replace(conn: Connection, delete: str, insert: str, weeks: list[tuple[Any, 
         conn.exec_driver_sql(delete, [w[: len(WEEK_KEY)] for w in weeks])
         conn.exec_driver_sql(insert, weeks)
     return len(weeks)
-
-
-def _text(cells: Iterable[Sequence[Any]]) -> str:
-    # orjson writes floats in their shortest exact form: parsed back, the same doubles.
-    return orjson.dumps(list(cells)).decode()
 
 
 def cells_of(text_: str) -> list[list[Any]]:

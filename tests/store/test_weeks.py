@@ -160,11 +160,6 @@ def test_the_weeks_hold_the_current_cells_after_every_kind_of_release(town: Engi
     assert first < second < third
 
 
-def _emptied_after(engine: Engine, release: int) -> set[tuple[str, str]]:
-    with engine.connect() as conn:
-        return {k for k, since in _emptied(conn).items() if since == release}
-
-
 def _page(conn: Connection, f: observations.CellFilter, **kw: Any) -> list[tuple[Any, ...]]:
     return observations.page_rows(conn, f, **kw).rows
 
