@@ -8,6 +8,9 @@ asyncio's socket send lets go of the GIL for the copy. Measured with bench/api.p
 pages, 50 connections, alternating runs): asyncio 628, 633 and 609 req/s, uvloop 615, 605
 and 575 (p99 100-112 ms against 109-116 ms). Small answers cost asyncio a little more
 (24-cell days 3,294 against 3,474 req/s; 304s 4,858 against 5,521), far above their targets.
+On SQLite, where pages are answered on the event loop itself (daks.api.routes.observations),
+no route thread waits, and uvloop is no faster still: 692, 765 and 759 pages a second with
+asyncio against 729, 779 and 645 with uvloop (p99 91-116 ms against 110-147 ms; wrk, 15 s).
 
 The log configuration is uvicorn's with daks's own loggers added: the access log (one JSON
 line per request, naming no key, address or person: see daks.api.hardening) and the error
