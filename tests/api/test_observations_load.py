@@ -1,7 +1,8 @@
 """What keeps `/v1/observations` fast under load, asserted as behaviour: a 304 reads no
 cell, a filtered query seeks the weeks' key index instead of reading and sorting a series,
-a deep page enters the index at its position, the registry is read once per release, and
-the worker's startup heap is frozen while it serves."""
+a deep page enters the index at its position, the registry is read once per release, the
+worker's startup heap is frozen while it serves, and a long Turtle page does not hold up the
+JSON answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 from anyio import to_thread
 from fastapi.testclient import TestClient
@@ -236,6 +239,47 @@ def _mixed_release(engine: Engine) -> None:
         batch_ids=[],
         scope=None,
     )
+
+
+def test_a_long_turtle_page_does_not_hold_up_the_json_answers(
+    settings: Settings, engine: Engine, town: str
+) -> None:
+    """A worker answers JSON-LD and JSON on SQLite on its event loop, and the other formats
+    in its request thread: while a long Turtle page is written (a second for 10,000
+    cells), a day in JSON-LD asked after it is answered before it, as on PostgreSQL, whose
+    worker has two request threads."""
+    hours = [published_row(STREETS[0], MONDAY + h * 3600, float(h % 97)) for h in range(5000)]
+    releases.write_release(
+        engine, hours, kind="full", policies={"pedestrians": "public-v1"}, batch_ids=[],
+        scope=None,
+    )  # fmt: skip
+    app = create_app(settings)
+    answered: list[str] = []
+
+    async def ask(
+        client: httpx.AsyncClient, name: str, params: dict[str, Any], accept: str
+    ) -> None:
+        response = await client.get("/v1/observations", params=params, headers={"Accept": accept})
+        assert response.status_code == 200
+        answered.append(name)
+
+    async def both() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+            anyio.create_task_group() as group,
+        ):
+            whole = {"location": STREETS[0], "limit": 10_000}
+            group.start_soon(ask, client, "turtle", whole, "text/turtle")
+            await anyio.sleep(0.05)  # the Turtle page is being written
+            group.start_soon(ask, client, "day", DAY, "application/ld+json")
+
+    try:
+        with TestClient(app) as served:  # its lifespan bounds the request threads
+            served.portal.call(both)
+    finally:
+        app.state.engine.dispose()
+    assert answered == ["day", "turtle"]
 
 
 @pytest.mark.parametrize(

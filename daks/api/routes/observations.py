@@ -136,15 +136,17 @@ async def observations(
         with engine.connect() as conn:
             return _answer(request, conn, config, lookups, answers, chosen, question)
 
-    # On SQLite the answer is worked out on the event loop, with no hop to the thread pool.
-    # A worker there runs one request thread (daks.api.app.worker_threads), so its answers
-    # are worked out one at a time either way; the hop only handed the GIL and the result
-    # between two threads, twice an answer. SQLite reads pages of a local file and never
-    # waits on a server. Measured with 1,000-cell pages under load (`daks serve --workers
-    # 2`, wrk, 50 connections, 20 s, alternating): 548 and 554 req/s with the hop, 612 and
-    # 617 without. PostgreSQL keeps the hop: its driver waits on the server, and a second
+    # On SQLite a JSON or JSON-LD answer is worked out on the event loop, with no hop to
+    # the thread pool. A worker there runs one request thread (daks.api.app.worker_threads),
+    # so its answers are worked out one at a time either way; the hop only handed the GIL
+    # and the result between two threads, twice an answer. SQLite reads pages of a local
+    # file and never waits on a server. Measured with 1,000-cell pages under load (`daks
+    # serve --workers 2`, wrk, 50 connections, 20 s, alternating): 548 and 554 req/s with
+    # the hop, 612 and 617 without. The other formats keep it: their 10,000 cells take up
+    # to a second (Turtle 1.2 s, against 20-40 ms in JSON-LD), which the loop would stand
+    # still for. PostgreSQL keeps it too: its driver waits on the server, and a second
     # thread puts that wait to use.
-    if engine.dialect.name == "sqlite":
+    if chosen in FROM_ROWS and engine.dialect.name == "sqlite":
         return answer()
     # All the database and rendering work in one hop to the thread pool (a dependency that
     # opens a session and a plain `def` route cost three, each a GIL hand-over).
