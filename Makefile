@@ -27,7 +27,7 @@ test: install
 lint: install
 	$(BIN)/ruff check daks tests bench
 	$(BIN)/ruff format --check daks tests bench
-	$(BIN)/mypy daks
+	$(BIN)/mypy daks bench
 	$(BIN)/lint-imports
 
 # A new alembic revision from the difference between the tables and the migrations.

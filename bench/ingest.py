@@ -26,7 +26,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,11 @@ def write_file(path: Path, locations: int, hours: int) -> int:
     return rows
 
 
-def fresh_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, object]:
+# A PostgreSQL database made for one run: the engine that made it (and drops it), its name.
+Made = tuple[Engine, str]
+
+
+def fresh_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, Made | None]:
     if backend == "sqlite":
         return f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.sqlite'}", None
     admin = create_engine(make_url(pg_url), isolation_level="AUTOCOMMIT")
@@ -69,10 +73,10 @@ def fresh_database(backend: str, pg_url: str, workdir: Path) -> tuple[str, objec
     return make_url(pg_url).set(database=name).render_as_string(hide_password=False), (admin, name)
 
 
-def drop_database(handle: object) -> None:
-    if handle is None:
+def drop_database(made: Made | None) -> None:
+    if made is None:
         return
-    admin, name = handle  # type: ignore[misc]
+    admin, name = made
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -29,7 +29,7 @@ def test_ruff_format() -> None:
 
 @pytest.mark.slow
 def test_mypy_strict() -> None:
-    _run(str(BIN / "mypy"), "daks")
+    _run(str(BIN / "mypy"), "daks", "bench")
 
 
 def test_import_contracts() -> None:
