@@ -509,12 +509,15 @@ class _RowSeries:
         return _remembered(self.spans, start, (at.encode(), span.encode()))
 
     def _end(self, end: int) -> bytes:
-        ends = self.local.get(end) or local_text(end, self.timezone, self.local)
-        return _remembered(self.ends, end, f'{ends}"}}}},"resultTime":"{self.label}"'.encode())
+        return self._ending(end, self.ends, f',"resultTime":"{self.label}"')
 
     def _traffic_end(self, end: int) -> bytes:
+        return self._ending(end, self.traffic_ends, ',"phenomenonTimeVkm":')
+
+    def _ending(self, end: int, known: dict[int, bytes], after: str) -> bytes:
+        """The local end, the interval's close, then `after`; remembered in `known`."""
         ends = self.local.get(end) or local_text(end, self.timezone, self.local)
-        return _remembered(self.traffic_ends, end, f'{ends}"}}}},"phenomenonTimeVkm":'.encode())
+        return _remembered(known, end, f'{ends}"}}}}{after}'.encode())
 
     def render(
         self,
