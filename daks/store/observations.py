@@ -24,8 +24,10 @@ from sqlalchemy.exc import DBAPIError
 from daks.domain.cells import Cell, cell_of
 from daks.domain.codes import Direction, Metric
 from daks.store import weeks
+from daks.store.tables import releases as tables
 
-KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
+# A page's order and a cursor's position: the cells' primary key.
+KEY = tables.KEY
 COLUMNS = (*KEY, "end", "value", "status", "coverage", "estimated", "policy")
 
 
@@ -77,13 +79,12 @@ def _where(
     params.update(level=f.level, granularity=f.granularity, breakdown=f.breakdown)
     fixed: dict[str, Any] = {"level": f.level, "granularity": f.granularity}
     fixed["breakdown"] = f.breakdown
-    if table is _WEEKS:
-        pass  # they keep the current versions only
-    elif f.release is None:
-        where.append("valid_to IS NULL")
-    else:
-        where.append("valid_from <= :r AND (valid_to IS NULL OR valid_to > :r)")
-        params["r"] = f.release
+    if table is _CELLS:  # every version (the weeks keep the current ones only)
+        if f.release is None:
+            where.append("valid_to IS NULL")
+        else:
+            where.append("valid_from <= :r AND (valid_to IS NULL OR valid_to > :r)")
+            params["r"] = f.release
     if f.town is not None:
         where.append("town = :town")
         params["town"] = fixed["town"] = f.town
@@ -134,8 +135,8 @@ def cells(conn: Connection, f: CellFilter, *, after: Sequence[Any] | None, limit
     return list(conn.execute(text(_select(COLUMNS, where)), params).all())
 
 
-# What a page row holds after its open key columns.
-PAGE_TAIL = ("start", "end", "value", "status", "coverage", "estimated", "policy")
+# What a page row holds after its open key columns: a week's values of a cell.
+PAGE_TAIL = weeks.CELL_VALUES
 # A series as the JSON-LD renderer names it, in this order.
 SERIES = ("town", "level", "place", "metric", "direction", "breakdown", "granularity")
 _MARK = re.compile(r":(\w+)")

@@ -23,16 +23,16 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, text
 
-from daks.store.tables.releases import CELL_COLUMNS, KEY
+from daks.store.tables.releases import CELL, CELL_COLUMNS, KEY
 
 SERIES_KEY = KEY[:-1]
 WEEK_KEY = (*SERIES_KEY, "block")
 _COLUMNS = (*WEEK_KEY, "first_start", "last_start", "valid_from", "cells")
-# The week of a cell row read as CELL_COLUMNS.
-_week_of = itemgetter(0, 1, 2, 3, 4, 5, 6, 9)
-# A week's cells as a page row holds them after its series: start, end, value, status,
-# coverage, estimated, policy.
-_cell_of = itemgetter(7, 8, 10, 11, 12, 13, 14)
+# What a week holds of each of its cells, in this order.
+CELL_VALUES = ("start", "end", "value", "status", "coverage", "estimated", "policy")
+# The week of a cell row read as CELL_COLUMNS, and the values the week holds of it.
+_week_of = itemgetter(*map(CELL.index, WEEK_KEY))
+_cell_of = itemgetter(*map(CELL.index, CELL_VALUES))
 _CHUNK = 500  # weeks written at a time (about 5 MB of hourly cells)
 
 

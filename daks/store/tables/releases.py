@@ -15,12 +15,10 @@ from sqlalchemy import BigInteger, Column, Float, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
-# A cell's stored columns in the order the store reads and writes them ("end" quoted: a
-# keyword in SQL).
-CELL_COLUMNS = (
-    'town, level, metric, granularity, place, direction, breakdown, start, "end", block,'
-    " value, status, coverage, estimated, policy"
-)
+# A cell's stored columns in the order the store reads and writes them; and the same as SQL
+# ("end" quoted: a keyword).
+CELL = (*KEY, "end", "block", "value", "status", "coverage", "estimated", "policy")
+CELL_COLUMNS = ", ".join('"end"' if c == "end" else c for c in CELL)
 
 
 class Release(SQLModel, table=True):
