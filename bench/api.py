@@ -333,7 +333,11 @@ def revalidated(base: str, locations: int) -> list[tuple[str, str]]:
 # law: 200 req/s means 250 ms), so p99 < 100 ms can only hold at the rate the service is asked
 # to sustain, not at saturation: the "paced" scenario asks pages at that rate (each connection
 # waits a little less than connections ÷ rate seconds between its requests, as its own answer
-# takes time too; the achieved rate is printed) and reports the latency there.
+# takes time too; the achieved rate is printed) and reports the latency there. The pauses are
+# drawn at random (exponentially, with that mean), so the connections ask independently of
+# each other, together a Poisson stream as from independent clients. With one fixed pause
+# they stayed in step and asked in bursts of up to 50: p99 18-30 ms instead of 8-9 at the
+# same 217 req/s, and a 10M ÷ 1M p99 ratio of 1.72 in one run that was only the bursts.
 PACED_RATE = 200
 
 
@@ -342,7 +346,11 @@ def load_wrk(
 ) -> dict[str, float]:
     fixed = revalidated(base, locations) if scenario == "304" else []
     pause = round(900 * connections / PACED_RATE)
-    pacing = f"function delay() return {pause} end" if scenario == "paced" else ""
+    pacing = (
+        f"function delay() return math.floor(-math.log(1 - math.random()) * {pause}) end"
+        if scenario == "paced"
+        else ""
+    )
     script = WRK_SCRIPT % {
         "scenario": scenario,
         "locations": locations,
