@@ -74,7 +74,7 @@ def _aligned(value: datetime | None, granularity: str, zone: ZoneInfo, name: str
         "month": midnight and local.day == 1,
     }[granularity]
     if not ok:
-        raise invalid(name, f"must be on a {granularity} boundary in {zone.key}")
+        raise invalid(name, f"must be on a bucket boundary ({granularity}) in {zone.key}")
     return int(value.timestamp())
 
 

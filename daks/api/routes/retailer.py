@@ -317,7 +317,7 @@ def _shop(grant: Grant, conn: Connection, shop: str) -> Any:
 def _aligned(value: datetime, granularity: Granularity, calendar: Calendar, name: str) -> int:
     instant = int(value.timestamp())
     if value.timestamp() != instant or calendar.bucket(instant, granularity)[0] != instant:
-        raise invalid(name, f"must be on a {granularity} boundary in {calendar.timezone}")
+        raise invalid(name, f"must be on a bucket boundary ({granularity}) in {calendar.timezone}")
     return instant
 
 
