@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from daks import __version__
 from daks.api import errors, schema
 from daks.api.answers import Answers
+from daks.api.compression import Compression
 from daks.api.gate import Gate
 from daks.api.hardening import Perimeter
 from daks.api.limits import RateLimits
@@ -99,6 +100,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(dashboard.router)
     schema.install(app)
+    app.add_middleware(Compression)  # inside the perimeter: its log counts the bytes sent
     app.add_middleware(
         Perimeter,
         gate=Gate(RateLimits(config)),
