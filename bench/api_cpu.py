@@ -8,8 +8,9 @@ request moves far less, and a bare FastAPI endpoint measured in the same run giv
     .venv/bin/python bench/api_cpu.py --database postgresql+psycopg://postgres@127.0.0.1:5432/bench
     .venv/bin/python bench/api_cpu.py --inflight 4            # as under load: 4 at a time
 
-Scenarios are those of bench/api.py: 1,000-cell JSON-LD pages and 24-cell day queries
-(plain JSON) at a random location and day, and 304 revalidations of 20 fixed questions.
+Scenarios are those of bench/api.py: 1,000-cell JSON-LD pages (as they are, and gzipped for
+a client that accepts it) and 24-cell day queries (plain JSON) at a random location and day,
+and 304 revalidations of 20 fixed questions.
 The worker's answer cache is emptied before every page and day query: under load those are
 new questions (tens of thousands of location-days), so the bench measures the answer that
 reads and renders cells; `--keep` leaves the cache on. Also printed: the modules a worker
@@ -232,6 +233,8 @@ async def run(args: argparse.Namespace, url: str, locations: int, bench: Any) ->
         )
         rows.append(("24-cell day query (JSON)", *await measure(app, days, 200, reset, at_once)))
         rows.append(("1,000-cell page (JSON-LD)", *await measure(app, pages, 200, reset, at_once)))
+        gzipped = [(u, {**h, "Accept-Encoding": "gzip"}) for u, h in pages]
+        rows.append(("the same page, gzipped", *await measure(app, gzipped, 200, reset, at_once)))
     app.state.engine.dispose()
     del answers
     base = rows[0][1]
