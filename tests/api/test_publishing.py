@@ -216,6 +216,19 @@ def test_files_of_releases_before_the_previous_one_are_removed(
     assert kept == [f"r{second}", f"r{third}"]
 
 
+def test_a_harvester_checks_a_download_with_head(
+    client: TestClient, two_releases: tuple[int, int]
+) -> None:
+    """Data portals check a distribution's downloadURL with HEAD: it must not be a 405."""
+    url = "/v1/towns/testtown/downloads/footfall.parquet"
+    listed = {i["url"]: i for i in client.get("/v1/towns/testtown/downloads").json()["items"]}
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["content-length"]) == listed["https://daks.example" + url]["byte_size"]
+    assert head.headers["etag"] == client.get(url).headers["etag"]
+
+
 def test_unknown_downloads_are_404(client: TestClient, two_releases: tuple[int, int]) -> None:
     assert client.get("/v1/towns/testtown/downloads/traffic.parquet").status_code == 404
     assert client.get("/v1/towns/nowhere/downloads").status_code == 404
