@@ -57,14 +57,14 @@ class Compression:
             await self.app(scope, receive, send)
             return
         asked = {k: v for k, v in scope["headers"] if k in _ASKED}
-        gzipped = b"gzip" in asked.get(b"accept-encoding", b"")
+        accepts_gzip = b"gzip" in asked.get(b"accept-encoding", b"")
 
         async def labelled(message: Message) -> None:
             if message["type"] == "http.response.start":
                 _label(message, asked.get(b"if-none-match", b"").decode("latin-1"))
             await send(message)
 
-        await (self.gzip if gzipped else self.app)(scope, receive, labelled)
+        await (self.gzip if accepts_gzip else self.app)(scope, receive, labelled)
 
 
 _ASKED = (b"accept-encoding", b"if-none-match")
