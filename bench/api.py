@@ -300,13 +300,11 @@ local function iso(t) return os.date("!%%Y-%%m-%%dT%%H:00:00Z", t) end
 function request()
   local loc = string.format("loc%%05d", math.random(0, locations - 1))
   local start = year_start + math.random(0, 299) * 86400
-  if scenario == "pages" or scenario == "paced" then
+  if scenario == "pages" or scenario == "paced" or scenario == "gzip" then
+    local headers = { ["Accept"] = "application/ld+json" }
+    if scenario == "gzip" then headers["Accept-Encoding"] = "gzip" end
     return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
-      "&limit=1000&from=" .. iso(start), { ["Accept"] = "application/ld+json" })
-  elseif scenario == "gzip" then
-    return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
-      "&limit=1000&from=" .. iso(start),
-      { ["Accept"] = "application/ld+json", ["Accept-Encoding"] = "gzip" })
+      "&limit=1000&from=" .. iso(start), headers)
   elseif scenario == "days" then
     return wrk.format("GET", "/v1/observations?metric=pedestrians&location=" .. loc ..
       "&from=" .. iso(start) .. "&to=" .. iso(start + 86400))
