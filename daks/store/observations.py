@@ -28,7 +28,8 @@ from daks.store.tables import releases as tables
 
 # A page's order and a cursor's position: the cells' primary key.
 KEY = tables.KEY
-COLUMNS = (*KEY, "end", "value", "status", "coverage", "estimated", "policy")
+# A cell as `cells` reads it: its stored columns but its week.
+COLUMNS = tuple(c for c in tables.CELL if c != "block")
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _where(
 
 
 def _select(columns: Sequence[str], where: list[str], table: _Table = _CELLS) -> str:
-    listed = ", ".join('"end"' if c == "end" else c for c in columns)
+    listed = tables.sql_list(columns)
     return (
         f"SELECT {listed} FROM {table.name} WHERE {' AND '.join(where)}"
         f" ORDER BY {', '.join(KEY[:-1])}, {table.last} LIMIT :limit"
@@ -289,7 +290,7 @@ def _by_direction(columns: Sequence[str], where: list[str], table: _Table) -> st
     start only), as one ordered seek per direction; the direction's marks are `_where`'s."""
     spread = _in("direction", _DOMAIN["direction"], {})
     rest = " AND ".join(w for w in where if w != spread)
-    listed = ", ".join('"end"' if c == "end" else c for c in columns)
+    listed = tables.sql_list(columns)
     branches = " UNION ALL ".join(
         f"(SELECT {listed} FROM {table.name} WHERE {rest} AND direction = :direction{i}"
         f" ORDER BY {table.last} LIMIT :limit)"

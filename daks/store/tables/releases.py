@@ -11,14 +11,22 @@ so paging the current release by key is an index range scan on both SQLite and P
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import BigInteger, Column, Float, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 KEY = ("town", "level", "metric", "granularity", "place", "direction", "breakdown", "start")
-# A cell's stored columns in the order the store reads and writes them; and the same as SQL
-# ("end" quoted: a keyword).
+# A cell's stored columns in the order the store reads and writes them.
 CELL = (*KEY, "end", "block", "value", "status", "coverage", "estimated", "policy")
-CELL_COLUMNS = ", ".join('"end"' if c == "end" else c for c in CELL)
+
+
+def sql_list(columns: Iterable[str]) -> str:
+    """Columns as a SQL list, "end" quoted: a keyword."""
+    return ", ".join('"end"' if c == "end" else c for c in columns)
+
+
+CELL_COLUMNS = sql_list(CELL)
 
 
 class Release(SQLModel, table=True):
