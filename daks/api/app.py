@@ -14,10 +14,8 @@ from sqlalchemy import Engine
 from daks import __version__
 from daks.api import errors, schema
 from daks.api.answers import Answers
-from daks.api.compression import Compression
 from daks.api.gate import Gate
 from daks.api.hardening import Perimeter
-from daks.api.head import HeadAsGet
 from daks.api.limits import RateLimits
 from daks.api.routes import (
     analytics,
@@ -101,9 +99,6 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(dashboard.router)
     schema.install(app)
-    # Inside the perimeter, whose log counts the bytes sent and names the method asked.
-    app.add_middleware(Compression)
-    app.add_middleware(HeadAsGet)  # a HEAD's headers are those of the GET, gzip included
     app.add_middleware(
         Perimeter,
         gate=Gate(RateLimits(config)),

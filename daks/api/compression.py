@@ -14,13 +14,18 @@ What it leaves to us:
   another. Starlette's middleware adds it only to answers it looked at, and a client that
   does not ask for gzip is kept out of it: its wrappers and header parsing cost a 304 an
   eighth more (0.112 -> 0.128 ms in-process, 9,400 -> 8,650 a second under wrk).
+
+The perimeter (daks.api.hardening) picks the `gzipping` app for a client that
+`accepts_gzip` and gives every answer its `label` in its one pass over the headers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from daks.oslo.negotiate import PARQUET
 
@@ -39,46 +44,31 @@ THREAD_FROM = 4 * 2**20
 PASSED_THROUGH = frozenset((*DEFAULT_EXCLUDED_CONTENT_TYPES, PARQUET))
 
 
-class Compression:
-    """gzip where the client asks for it; see the module."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.gzip = GZipMiddleware(
-            app,
-            minimum_size=SMALLEST,
-            compresslevel=LEVEL,
-            thread_minimum_size=THREAD_FROM,
-            exclude_content_types=tuple(PASSED_THROUGH),
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        asked = {k: v for k, v in scope["headers"] if k in _ASKED}
-        accepts_gzip = b"gzip" in asked.get(b"accept-encoding", b"")
-
-        async def labelled(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                _label(message, asked.get(b"if-none-match", b"").decode("latin-1"))
-            await send(message)
-
-        await (self.gzip if accepts_gzip else self.app)(scope, receive, labelled)
+def gzipping(app: ASGIApp) -> ASGIApp:
+    """`app` with its answers gzipped: for the clients that `accepts_gzip`."""
+    return GZipMiddleware(
+        app,
+        minimum_size=SMALLEST,
+        compresslevel=LEVEL,
+        thread_minimum_size=THREAD_FROM,
+        exclude_content_types=tuple(PASSED_THROUGH),
+    )
 
 
-_ASKED = (b"accept-encoding", b"if-none-match")
+def accepts_gzip(asked: Mapping[str, str]) -> bool:
+    """Whether a request's headers (lower-case names) accept gzip, as Starlette judges."""
+    return "gzip" in asked.get("accept-encoding", "")
 
 
-def _label(start: Message, asked_for: str) -> None:
-    """The ETag and Vary of an answer on its way out, gzipped or not."""
-    headers = MutableHeaders(raw=start.setdefault("headers", []))
+def label(headers: MutableHeaders, status: int, asked_tags: str) -> None:
+    """The ETag and Vary of an answer on its way out, gzipped or not; `asked_tags` is the
+    request's If-None-Match."""
     encoded = "content-encoding" in headers
     etag = headers.get("etag")
     if etag and not etag.startswith("W/"):
         # A 304 has no body to say whether it would have gone gzipped: it confirms the
         # client's copy, and repeats that copy's ETag.
-        revalidated = start["status"] == 304 and "W/" + etag in _tags(asked_for)
+        revalidated = status == 304 and "W/" + etag in _tags(asked_tags)
         if encoded or revalidated:
             headers["etag"] = "W/" + etag
     if encoded or "accept-encoding" in headers.get("vary", "").lower():
